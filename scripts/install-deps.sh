@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages qmlir needs. As root it runs apt-get; as
+# another user it names the missing packages and exits non-zero.
+set -euo pipefail
+
+packages=(
+  # LLVM/MLIR 22, the one pinned toolchain (see ../shared/TOOLCHAIN.md).
+  llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # Build.
+  cmake ninja-build ccache
+  # Python side: tests, reference implementations, ONNX front end.
+  python3 python3-numpy python3-pytest python3-onnx
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "error: missing Debian packages: ${missing[*]}" >&2
+  echo "       install them with: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing: ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}"

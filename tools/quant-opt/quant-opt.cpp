@@ -1,0 +1,37 @@
+//===- quant-opt.cpp - qmlir optimizer driver -------------------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+// mlir-opt with qmlir's dialects and passes added: users feed it linalg and
+// TOSA models and mix upstream passes with qmlir's in one invocation.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/raw_ostream.h"
+
+static void printVersion(llvm::raw_ostream &os) {
+  os << "qmlir " QMLIR_VERSION " (quant-opt)\n"
+     << "  built with LLVM/MLIR " LLVM_VERSION_STRING "\n";
+}
+
+int main(int argc, char **argv) {
+  mlir::registerAllPasses();
+
+  mlir::DialectRegistry registry;
+  mlir::registerAllDialects(registry);
+  mlir::registerAllExtensions(registry);
+  registry.insert<qmlir::qnn::QNNDialect>();
+
+  llvm::cl::AddExtraVersionPrinter(printVersion);
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "qmlir optimizer driver\n", registry));
+}
