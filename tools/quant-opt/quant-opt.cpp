@@ -8,11 +8,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Pipelines/Pipelines.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
@@ -24,7 +24,7 @@ static void printVersion(llvm::raw_ostream &os) {
 }
 
 int main(int argc, char **argv) {
-  mlir::registerAllPasses();
+  qmlir::registerAllQMLIRPasses();
 
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);

@@ -15,6 +15,24 @@ bool qmlir::qnn::scalesEqual(double a, double b) {
   return std::abs(a - b) <= kScaleRelTolerance * std::min(a, b);
 }
 
+FailureOr<FixedPointMultiplier> qmlir::qnn::quantizeMultiplier(double m) {
+  int exponent = 0;
+  double fraction = std::frexp(m, &exponent);
+  auto q = static_cast<int64_t>(std::round(fraction * (1ll << 31)));
+  if (q == (1ll << 31)) {
+    q = 1ll << 30;
+    ++exponent;
+  }
+  if (exponent > 30)
+    return failure();
+  FixedPointMultiplier result;
+  if (exponent < -31)
+    return result;
+  result.multiplier = static_cast<int32_t>(q);
+  result.exponent = exponent;
+  return result;
+}
+
 int64_t QuantParams::maxAbsOffset() const {
   int64_t result = 0;
   for (int64_t zp : zeroPoints)

@@ -46,6 +46,24 @@ struct QuantParams {
 /// The uniform (per-tensor or per-axis) element type of `type`, or null.
 mlir::quant::QuantizedType getUniformElementType(mlir::Type type);
 
+/// A real multiplier in the fixed-point form of docs/Dialects/QNN.md:
+/// M ~= multiplier * 2^(exponent - 31), multiplier in [2^30, 2^31), or
+/// multiplier 0 for M < 2^-32.
+struct FixedPointMultiplier {
+  int32_t multiplier = 0;
+  int32_t exponent = 0;
+  int32_t leftShift() const { return exponent > 0 ? exponent : 0; }
+  int32_t rightShift() const { return exponent < 0 ? -exponent : 0; }
+};
+
+/// Decomposes a positive finite `m`; fails when m >= 2^30, which the form
+/// cannot represent.
+mlir::FailureOr<FixedPointMultiplier> quantizeMultiplier(double m);
+
+/// The identity rule of R(M, x): multipliers within the scale tolerance of 1
+/// leave x unchanged in every rounding mode.
+inline bool isIdentityMultiplier(double m) { return scalesEqual(m, 1.0); }
+
 /// Reads the parameters of a uniform quantized element type.
 QuantParams getQuantParams(mlir::quant::QuantizedType type);
 

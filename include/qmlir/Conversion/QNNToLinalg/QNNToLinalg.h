@@ -1,0 +1,35 @@
+//===- QNNToLinalg.h - qnn to integer linalg --------------------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
+#define QMLIR_CONVERSION_QNNTOLINALG_QNNTOLINALG_H
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace qmlir {
+
+/// Converts `!quant.uniform` element types (in tensors or as scalars) to
+/// their signless storage integer types; leaves every other type alone.
+class QuantStorageTypeConverter : public mlir::TypeConverter {
+public:
+  QuantStorageTypeConverter();
+};
+
+/// Patterns lowering qnn ops and quant.qcast/dcast/scast to linalg, arith,
+/// math and tensor ops on storage integers, plus the structural patterns that
+/// retype functions, calls, returns and layout ops.
+void populateQNNToLinalgConversionPatterns(
+    const mlir::TypeConverter &typeConverter,
+    mlir::RewritePatternSet &patterns);
+
+/// Legality for a full removal of quantized types: qnn and quant illegal,
+/// every other op legal once its types are.
+void configureQNNToLinalgTarget(mlir::ConversionTarget &target,
+                                const mlir::TypeConverter &typeConverter);
+
+} // namespace qmlir
+
+#endif // QMLIR_CONVERSION_QNNTOLINALG_QNNTOLINALG_H

@@ -1,0 +1,67 @@
+//===- Runner.h - JIT-compile and run a model function ----------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+// Lowers a module at any stage (float, qnn, integer, LLVM) with
+// qnn-lower-to-llvm, JIT-compiles it and runs one function on numpy arrays
+// with the data convention every qmlir tool shares: an input with one more
+// dimension than its argument holds samples along axis 0, the function runs
+// once per sample, and results are stacked the same way.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_RUNNER_RUNNER_H
+#define QMLIR_RUNNER_RUNNER_H
+
+#include "qmlir/Support/Npy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/SmallVector.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace mlir {
+class DialectRegistry;
+class ExecutionEngine;
+} // namespace mlir
+
+namespace qmlir {
+
+/// Registers what the runner's lowering and JIT translation need.
+void registerRunnerDialects(mlir::DialectRegistry &registry);
+
+/// One argument or result at the ABI: numpy dtype and shape (dynamic dims
+/// are ShapedType::kDynamic), plus the MLIR type for messages.
+struct TensorSpec {
+  npy::DType dtype;
+  llvm::SmallVector<int64_t> shape;
+  std::string typeName;
+};
+
+class CompiledFunction {
+public:
+  /// Lowers `module` in place and JIT-compiles function `entry`. Lowering
+  /// diagnostics go to the context's handler; the error says what failed.
+  static llvm::Expected<std::unique_ptr<CompiledFunction>>
+  create(mlir::ModuleOp module, llvm::StringRef entry);
+  ~CompiledFunction();
+
+  llvm::ArrayRef<TensorSpec> inputs() const { return inputSpecs; }
+  llvm::ArrayRef<TensorSpec> outputs() const { return outputSpecs; }
+
+  /// Runs on `inputs` (one per argument, in order) with the sample
+  /// convention; checks dtypes and shapes first.
+  llvm::Expected<std::vector<npy::Array>>
+  run(const std::vector<npy::Array> &inputs);
+
+private:
+  CompiledFunction() = default;
+  std::unique_ptr<mlir::ExecutionEngine> engine;
+  std::string symbol;
+  llvm::SmallVector<TensorSpec> inputSpecs, outputSpecs;
+};
+
+} // namespace qmlir
+
+#endif // QMLIR_RUNNER_RUNNER_H

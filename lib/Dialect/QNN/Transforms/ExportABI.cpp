@@ -1,0 +1,35 @@
+//===- ExportABI.cpp - Mark entry points of compiled code -------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+
+namespace qmlir::qnn {
+#define GEN_PASS_DEF_QNNEXPORTABI
+#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace qmlir::qnn
+
+using namespace mlir;
+
+namespace {
+struct QNNExportABIPass
+    : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (func.isPrivate() || func.isDeclaration() ||
+          (!entry.empty() && func.getSymName() != entry))
+        continue;
+      func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
+                    UnitAttr::get(&getContext()));
+      func->setAttr(qmlir::qnn::kSignatureAttrName,
+                    TypeAttr::get(func.getFunctionType()));
+    }
+  }
+};
+} // namespace

@@ -1,0 +1,59 @@
+//===- Pipelines.cpp - qmlir pass pipelines ---------------------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Pipelines/Pipelines.h"
+
+#include "qmlir/Conversion/Passes.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
+#include "mlir/InitAllPasses.h"
+#include "mlir/Pass/PassRegistry.h"
+
+using namespace mlir;
+
+LogicalResult qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                              const LowerToLLVMOptions &options) {
+  std::string exportABI = "qnn-export-abi";
+  if (!options.entry.empty())
+    exportABI += "{entry=" + options.entry + "}";
+  // Textual so that every step is a registered pass: -mlir-print-ir-after-all
+  // and crash reproducers then show the whole lowering.
+  std::string pipeline =
+      exportABI +
+      ",func.func(tosa-optional-decompositions,tosa-infer-shapes,"
+      "tosa-to-linalg-named,tosa-to-linalg,tosa-to-tensor,tosa-to-arith),"
+      "convert-qnn-to-linalg,canonicalize,"
+      "func.func(linalg-fuse-elementwise-ops),"
+      "one-shot-bufferize{bufferize-function-boundaries "
+      "function-boundary-type-conversion=identity-layout-map},"
+      "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
+      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
+      "func.func(convert-linalg-to-loops),convert-scf-to-cf,"
+      "expand-strided-metadata,lower-affine,convert-math-to-llvm,"
+      "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts";
+  return parsePassPipeline(pipeline, pm);
+}
+
+void qmlir::registerQMLIRPipelines() {
+  PassPipelineRegistration<LowerToLLVMOptions>(
+      "qnn-lower-to-llvm",
+      "Lower float, qnn or integer modules to the LLVM dialect for the host",
+      [](OpPassManager &pm, const LowerToLLVMOptions &options) {
+        if (failed(buildLowerToLLVMPipeline(pm, options)))
+          llvm::report_fatal_error("qnn-lower-to-llvm: invalid pipeline");
+      });
+}
+
+void qmlir::registerAllQMLIRPasses() {
+  static bool registered = [] {
+    mlir::registerAllPasses();
+    registerQMLIRConversionPasses();
+    qnn::registerQNNPasses();
+    registerQMLIRPipelines();
+    return true;
+  }();
+  (void)registered;
+}

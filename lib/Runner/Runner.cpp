@@ -1,0 +1,245 @@
+//===- Runner.cpp - JIT-compile and run a model function --------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Runner/Runner.h"
+
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Pipelines/Pipelines.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/TargetSelect.h"
+
+using namespace mlir;
+using namespace qmlir;
+
+void qmlir::registerRunnerDialects(DialectRegistry &registry) {
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllToLLVMIRTranslations(registry);
+  registry.insert<qnn::QNNDialect>();
+  registerAllQMLIRPasses();
+}
+
+static llvm::Error error(const llvm::Twine &message) {
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+static std::string typeName(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+/// The numpy dtype holding values of `element` (storage type for quantized).
+static llvm::Expected<npy::DType> dtypeOf(Type element) {
+  bool isSigned = true;
+  if (auto q = dyn_cast<quant::QuantizedType>(element)) {
+    isSigned = q.isSigned();
+    element = q.getStorageType();
+  }
+  if (element.isF32())
+    return npy::DType::F32;
+  if (element.isF16())
+    return npy::DType::F16;
+  if (element.isF64())
+    return npy::DType::F64;
+  if (auto i = dyn_cast<IntegerType>(element)) {
+    isSigned = isSigned && !i.isUnsigned();
+    switch (i.getWidth()) {
+    case 1:
+      return npy::DType::Bool;
+    case 4: // i4 storage travels one value per byte
+    case 8:
+      return isSigned ? npy::DType::I8 : npy::DType::U8;
+    case 16:
+      return isSigned ? npy::DType::I16 : npy::DType::U16;
+    case 32:
+      if (isSigned)
+        return npy::DType::I32;
+      break;
+    case 64:
+      if (isSigned)
+        return npy::DType::I64;
+      break;
+    }
+  }
+  return error("element type " + typeName(element) +
+               " cannot be exchanged with numpy");
+}
+
+static llvm::Expected<TensorSpec> specOf(Type type) {
+  auto tensor = dyn_cast<RankedTensorType>(type);
+  if (!tensor)
+    return error("type " + typeName(type) + " is not a ranked tensor");
+  llvm::Expected<npy::DType> dtype = dtypeOf(tensor.getElementType());
+  if (!dtype)
+    return dtype.takeError();
+  return TensorSpec{*dtype, SmallVector<int64_t>(tensor.getShape()),
+                    typeName(type)};
+}
+
+/// The tensor signature of `entry`: from the func.func itself or, once
+/// lowered, from the `qnn.signature` that qnn-export-abi recorded.
+static llvm::Expected<FunctionType> signatureOf(ModuleOp module,
+                                                StringRef entry) {
+  Operation *op = module.lookupSymbol(entry);
+  if (!op)
+    return error("no function @" + entry + " in the module");
+  if (auto func = dyn_cast<func::FuncOp>(op))
+    return func.getFunctionType();
+  if (auto attr = op->getAttrOfType<TypeAttr>(qnn::kSignatureAttrName))
+    if (auto type = dyn_cast<FunctionType>(attr.getValue()))
+      return type;
+  return error("@" + entry +
+               " is neither a func.func nor a function lowered by "
+               "qnn-lower-to-llvm (no qnn.signature)");
+}
+
+CompiledFunction::~CompiledFunction() = default;
+
+llvm::Expected<std::unique_ptr<CompiledFunction>>
+CompiledFunction::create(ModuleOp module, StringRef entry) {
+  llvm::Expected<FunctionType> signature = signatureOf(module, entry);
+  if (!signature)
+    return signature.takeError();
+  std::unique_ptr<CompiledFunction> fn(new CompiledFunction);
+  for (Type t : signature->getInputs()) {
+    llvm::Expected<TensorSpec> spec = specOf(t);
+    if (!spec)
+      return spec.takeError();
+    fn->inputSpecs.push_back(std::move(*spec));
+  }
+  for (auto [i, t] : llvm::enumerate(signature->getResults())) {
+    llvm::Expected<TensorSpec> spec = specOf(t);
+    if (!spec)
+      return spec.takeError();
+    if (llvm::any_of(spec->shape, ShapedType::isDynamic))
+      return error("result " + llvm::Twine(i) + " has dynamic shape " +
+                   spec->typeName + "; results must have static shapes");
+    fn->outputSpecs.push_back(std::move(*spec));
+  }
+
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  LowerToLLVMOptions options;
+  options.entry = entry.str();
+  if (failed(buildLowerToLLVMPipeline(pm, options)) || failed(pm.run(module)))
+    return error("lowering to LLVM failed");
+
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  ExecutionEngineOptions engineOptions;
+  auto transformer = makeOptimizingTransformer(
+      /*optLevel=*/2, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
+  engineOptions.transformer = transformer;
+  StringRef libs[] = {QMLIR_C_RUNNER_UTILS};
+  engineOptions.sharedLibPaths = libs;
+  auto engine = ExecutionEngine::create(module, engineOptions);
+  if (!engine)
+    return error("JIT compilation failed: " +
+                 llvm::toString(engine.takeError()));
+  fn->engine = std::move(*engine);
+  fn->symbol = ("_mlir_ciface_" + entry).str();
+  return fn;
+}
+
+namespace {
+/// A ranked memref descriptor: allocated and aligned pointers, offset, then
+/// sizes and strides, all 64-bit words.
+struct Descriptor {
+  SmallVector<int64_t> words;
+  Descriptor(char *data, ArrayRef<int64_t> shape) {
+    words.push_back(reinterpret_cast<int64_t>(data));
+    words.push_back(reinterpret_cast<int64_t>(data));
+    words.push_back(0);
+    words.append(shape.begin(), shape.end());
+    SmallVector<int64_t> strides(shape.size(), 1);
+    for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+      strides[i] = strides[i + 1] * shape[i + 1];
+    words.append(strides.begin(), strides.end());
+  }
+};
+} // namespace
+
+llvm::Expected<std::vector<npy::Array>>
+CompiledFunction::run(const std::vector<npy::Array> &inputs) {
+  if (inputs.size() != inputSpecs.size())
+    return error("the function takes " + llvm::Twine(inputSpecs.size()) +
+                 " inputs, got " + llvm::Twine(inputs.size()));
+  // Sample count: inputs with one extra leading dimension carry samples.
+  std::optional<int64_t> samples;
+  SmallVector<bool> sampled;
+  for (auto [i, array, spec] : llvm::enumerate(inputs, inputSpecs)) {
+    std::string what = "input " + std::to_string(i);
+    if (array.dtype != spec.dtype)
+      return error(what + ": dtype " + npy::name(array.dtype) +
+                   " does not match " + spec.typeName + " (expects " +
+                   npy::name(spec.dtype) + ")");
+    bool extra = array.shape.size() == spec.shape.size() + 1;
+    if (!extra && array.shape.size() != spec.shape.size())
+      return error(what + ": rank " + llvm::Twine(array.shape.size()) +
+                   " fits neither " + spec.typeName + " nor samples of it");
+    ArrayRef<int64_t> shape = ArrayRef(array.shape).drop_front(extra ? 1 : 0);
+    for (auto [d, expected] : llvm::enumerate(spec.shape))
+      if (!ShapedType::isDynamic(expected) && shape[d] != expected)
+        return error(what + ": shape dimension " + llvm::Twine(d) + " is " +
+                     llvm::Twine(shape[d]) + ", " + spec.typeName +
+                     " needs " + llvm::Twine(expected));
+    sampled.push_back(extra);
+    if (!extra)
+      continue;
+    if (samples && *samples != array.shape[0])
+      return error(what + ": " + llvm::Twine(array.shape[0]) +
+                   " samples, other inputs have " + llvm::Twine(*samples));
+    samples = array.shape[0];
+  }
+
+  int64_t count = samples.value_or(1);
+  std::vector<npy::Array> outputs;
+  for (const TensorSpec &spec : outputSpecs) {
+    npy::Array out;
+    out.dtype = spec.dtype;
+    if (samples)
+      out.shape.push_back(count);
+    out.shape.insert(out.shape.end(), spec.shape.begin(), spec.shape.end());
+    out.data.resize(out.numElements() * npy::itemSize(spec.dtype));
+    outputs.push_back(std::move(out));
+  }
+
+  for (int64_t s = 0; s < count; ++s) {
+    std::vector<Descriptor> descriptors;
+    for (auto [array, extra] : llvm::zip_equal(inputs, sampled)) {
+      ArrayRef<int64_t> shape = ArrayRef(array.shape).drop_front(extra ? 1 : 0);
+      int64_t bytes = npy::itemSize(array.dtype);
+      for (int64_t d : shape)
+        bytes *= d;
+      // The runner never writes inputs: the ABI's inputs are read-only.
+      char *data = const_cast<char *>(array.data.data()) + (extra ? s * bytes : 0);
+      descriptors.emplace_back(data, shape);
+    }
+    for (auto [out, spec] : llvm::zip_equal(outputs, outputSpecs)) {
+      int64_t bytes = out.data.size() / count;
+      descriptors.emplace_back(out.data.data() + s * bytes, spec.shape);
+    }
+    SmallVector<void *> pointers, args;
+    for (Descriptor &d : descriptors)
+      pointers.push_back(d.words.data());
+    for (void *&p : pointers)
+      args.push_back(&p);
+    if (llvm::Error err = engine->invokePacked(symbol, args))
+      return err;
+  }
+  return outputs;
+}

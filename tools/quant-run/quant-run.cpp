@@ -1,0 +1,102 @@
+//===- quant-run.cpp - JIT-run a model on numpy arrays ----------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+// quant-run model.mlir [--entry=main] --input=a.npy ... --output=out.npy ...
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Runner/Runner.h"
+
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
+#include "mlir/IR/Diagnostics.h"
+
+using namespace mlir;
+using namespace qmlir;
+
+static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
+                                            llvm::cl::desc("<model.mlir>"),
+                                            llvm::cl::Required);
+static llvm::cl::opt<std::string>
+    entry("entry", llvm::cl::desc("Function to run (default: main)"),
+          llvm::cl::init("main"));
+static llvm::cl::list<std::string>
+    inputs("input",
+           llvm::cl::desc("An .npy per function argument, in order, or one "
+                          ".npz holding all of them"));
+static llvm::cl::list<std::string>
+    outputs("output",
+            llvm::cl::desc("An .npy per function result, in order, or one "
+                           ".npz for all of them"));
+
+static int fail(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "quant-run") << message << "\n";
+  return 1;
+}
+
+static void printVersion(llvm::raw_ostream &os) {
+  os << "qmlir " QMLIR_VERSION " (quant-run)\n";
+}
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  llvm::cl::AddExtraVersionPrinter(printVersion);
+  llvm::cl::ParseCommandLineOptions(
+      argc, argv,
+      "qmlir runner: JIT-compiles a float, qnn, integer or LLVM-dialect "
+      "module and runs one function on numpy arrays.\n\n"
+      "An input with one more dimension than its argument holds samples "
+      "along axis 0; the function runs once per sample and results are "
+      "stacked the same way.\n");
+
+  DialectRegistry registry;
+  registerRunnerDialects(registry);
+  MLIRContext context(registry);
+  llvm::SourceMgr sourceMgr;
+  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
+  std::string message;
+  auto file = openInputFile(inputFile, &message);
+  if (!file)
+    return fail(message);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return fail("cannot parse " + inputFile);
+
+  std::vector<npy::Array> arrays;
+  for (const std::string &path : inputs) {
+    llvm::Expected<std::vector<npy::Array>> read = npy::readFile(path);
+    if (!read)
+      return fail(llvm::toString(read.takeError()));
+    llvm::append_range(arrays, *read);
+  }
+
+  llvm::Expected<std::unique_ptr<CompiledFunction>> fn =
+      CompiledFunction::create(*module, entry);
+  if (!fn)
+    return fail(llvm::toString(fn.takeError()));
+  llvm::Expected<std::vector<npy::Array>> results = (*fn)->run(arrays);
+  if (!results)
+    return fail(llvm::toString(results.takeError()));
+
+  bool oneArchive = outputs.size() == 1 && llvm::StringRef(outputs[0]).ends_with(".npz");
+  if (!oneArchive && outputs.size() != results->size())
+    return fail("the function has " + llvm::Twine(results->size()) +
+                " results but " + llvm::Twine(outputs.size()) +
+                " --output files were given");
+  if (oneArchive) {
+    if (llvm::Error err = npy::writeFile(outputs[0], *results))
+      return fail(llvm::toString(std::move(err)));
+    return 0;
+  }
+  for (auto [path, result] : llvm::zip_equal(outputs, *results))
+    if (llvm::Error err = npy::writeFile(path, {result}))
+      return fail(llvm::toString(std::move(err)));
+  return 0;
+}
