@@ -14,11 +14,17 @@ config.test_exec_root = os.path.join(config.qmlir_obj_root, "test")
 config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
 
 config.substitutions.append(("%PATH%", config.environment["PATH"]))
+# Debian's interpreter (with numpy); the first python3 on PATH may lack it.
+config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
 config.substitutions.append(("%qmlir_version", config.qmlir_version))
 config.substitutions.append(("%llvm_version", config.llvm_version))
 
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.with_environment("PYTHONPATH", os.path.join(config.qmlir_src_root, "python"), append_path=True)
+llvm_config.with_environment("PATH", config.qmlir_tools_dir, append_path=True)
+# FileCheck, not, count: Debian keeps them outside the default PATH.
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]

@@ -25,7 +25,7 @@ LogicalResult qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
       exportABI +
       ",func.func(tosa-optional-decompositions,tosa-infer-shapes,"
       "tosa-to-linalg-named,tosa-to-linalg,tosa-to-tensor,tosa-to-arith),"
-      "convert-qnn-to-linalg,canonicalize,"
+      "convert-qnn-to-linalg,func.func(convert-elementwise-to-linalg),canonicalize,"
       "func.func(linalg-fuse-elementwise-ops),"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"

@@ -87,8 +87,14 @@ static llvm::Expected<TensorSpec> specOf(Type type) {
   llvm::Expected<npy::DType> dtype = dtypeOf(tensor.getElementType());
   if (!dtype)
     return dtype.takeError();
-  return TensorSpec{*dtype, SmallVector<int64_t>(tensor.getShape()),
-                    typeName(type)};
+  TensorSpec spec{*dtype, SmallVector<int64_t>(tensor.getShape()),
+                  typeName(type)};
+  Type element = tensor.getElementType();
+  if (auto q = dyn_cast<quant::QuantizedType>(element))
+    element = q.getStorageType();
+  if (element.isInteger() && element.getIntOrFloatBitWidth() < 8)
+    spec.subByteBits = element.getIntOrFloatBitWidth();
+  return spec;
 }
 
 /// The tensor signature of `entry`: from the func.func itself or, once
@@ -240,6 +246,19 @@ CompiledFunction::run(const std::vector<npy::Array> &inputs) {
       args.push_back(&p);
     if (llvm::Error err = engine->invokePacked(symbol, args))
       return err;
+  }
+  // Compiled code stores an i4 in the low bits of its byte; widen it so the
+  // byte holds the value.
+  for (auto [out, spec] : llvm::zip_equal(outputs, outputSpecs)) {
+    if (!spec.subByteBits)
+      continue;
+    unsigned shift = 8 - spec.subByteBits;
+    bool isSigned = spec.dtype == npy::DType::I8;
+    for (char &byte : out.data) {
+      auto u = static_cast<uint8_t>(byte << shift);
+      byte = isSigned ? static_cast<char>(static_cast<int8_t>(u) >> shift)
+                      : static_cast<char>(u >> shift);
+    }
   }
   return outputs;
 }

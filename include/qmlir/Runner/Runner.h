@@ -37,6 +37,8 @@ struct TensorSpec {
   npy::DType dtype;
   llvm::SmallVector<int64_t> shape;
   std::string typeName;
+  /// Bits of a sub-byte integer (i4) travelling one per byte, else 0.
+  unsigned subByteBits = 0;
 };
 
 class CompiledFunction {

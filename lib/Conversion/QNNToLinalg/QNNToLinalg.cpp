@@ -194,20 +194,29 @@ static std::optional<SmallVector<int64_t>> constantValues(Value value,
 
 /// Sums a reduction of `source` elements (extended to i32) into a fresh i32
 /// tensor of `sizes`; `sourceMap` and `resultMap` index the loops of
-/// `iterators`.
+/// `iterators`. Loops that no map ranges over fully (a convolution window)
+/// take their extent from the shape-only `window` operand and `windowMap`.
 static Value emitSum(ImplicitLocOpBuilder &b, Value source, bool isSigned,
                      AffineMap sourceMap, AffineMap resultMap,
                      ArrayRef<IteratorType> iterators,
-                     ArrayRef<OpFoldResult> sizes) {
+                     ArrayRef<OpFoldResult> sizes, Value window = {},
+                     AffineMap windowMap = {}) {
   Type i32 = b.getI32Type();
   Value init = filledTensor(b, sizes, i32, b.getI32IntegerAttr(0));
+  SmallVector<Value> inputs{source};
+  SmallVector<AffineMap> maps{sourceMap};
+  if (window) {
+    inputs.push_back(window);
+    maps.push_back(windowMap);
+  }
+  maps.push_back(resultMap);
   return linalg::GenericOp::create(
-             b, init.getType(), source, init,
-             ArrayRef<AffineMap>{sourceMap, resultMap}, iterators,
+             b, init.getType(), inputs, init, maps, iterators,
              [&](OpBuilder &nb, Location loc, ValueRange args) {
                Value v = emitExtend(nb, loc, args[0], isSigned, i32);
                linalg::YieldOp::create(
-                   nb, loc, arith::AddIOp::create(nb, loc, args[1], v).getResult());
+                   nb, loc,
+                   arith::AddIOp::create(nb, loc, args.back(), v).getResult());
              })
       .getResult(0);
 }
@@ -639,8 +648,12 @@ struct Conv2DLowering : QNNPattern<Conv2DOp> {
                  b.getIndexAttr(groups)};
         e.inputSumMap = projection(ctx, 5, {0, 1, 2, 3});
       }
+      Value window = emptyTensor(
+          b, {b.getIndexAttr(kh), b.getIndexAttr(kw)}, xStorage);
       e.inputSum = emitSum(b, input, x.isSigned, srcMap,
-                           projection(ctx, 7, {0, 1, 2, 3}), it, sizes);
+                           projection(ctx, 7, {0, 1, 2, 3}), it, sizes, window,
+                           nchw ? projection(ctx, 7, {5, 6})
+                                : projection(ctx, 7, {4, 5}));
     }
     // Channel (g, fo) positions in the 5-D result.
     e.channelMap = nchw ? projection(ctx, 5, {1, 2}) : projection(ctx, 5, {3, 4});
@@ -1330,8 +1343,12 @@ struct ConvertQNNToLinalgPass
     configureQNNToLinalgTarget(target, converter);
     RewritePatternSet patterns(ctx);
     populateQNNToLinalgConversionPatterns(converter, patterns);
+    // Upstream folds dcast(qcast(x)) to x, which skips the rounding and
+    // clamping the pair stands for: lower every op as written.
+    ConversionConfig config;
+    config.foldingMode = DialectConversionFoldingMode::Never;
     if (failed(applyPartialConversion(getOperation(), target,
-                                      std::move(patterns))))
+                                      std::move(patterns), config)))
       signalPassFailure();
   }
 };

@@ -1,0 +1,94 @@
+"""Helpers for tests that build MLIR text and run qmlir's tools."""
+
+import numpy as np
+
+from .reference import QType
+
+
+def fmt_scale(s):
+    # MLIR float literals need a '.'; 17 significant digits round-trip.
+    return "%.17e" % s
+
+
+def qtype_str(t, expressed="f32"):
+    storage = t.storage
+    if t.narrowed:
+        storage += "<%d:%d>" % (t.qmin, t.qmax)
+    if t.axis is None:
+        return "!quant.uniform<%s:%s, %s:%d>" % (storage, expressed, fmt_scale(t.scales[0]), t.zero_points[0])
+    params = ",".join("%s:%d" % (fmt_scale(s), z) for s, z in zip(t.scales, t.zero_points))
+    return "!quant.uniform<%s:%s:%d, {%s}>" % (storage, expressed, t.axis, params)
+
+
+def tensor_str(shape, element):
+    return "tensor<%s>" % "x".join([str(d) for d in shape] + [element])
+
+
+def dense_str(values, bits):
+    """A dense<...> literal of signless `bits`-wide integers (unsigned
+    values are written as their two's-complement bit pattern)."""
+    a = np.asarray(values).astype(np.int64)
+    a = np.where(a >= 1 << (bits - 1), a - (1 << bits), a)
+    flat = a.reshape(-1)
+    if flat.size and np.all(flat == flat[0]):
+        return "dense<%d>" % flat[0]
+
+    def nest(x):
+        if x.ndim == 0:
+            return str(int(x))
+        return "[" + ", ".join(nest(y) for y in x) + "]"
+
+    return "dense<%s>" % nest(a)
+
+
+class Rng:
+    """Random quantization parameters, biased towards the edges."""
+
+    def __init__(self, seed):
+        self.r = np.random.RandomState(seed)
+
+    def choice(self, items):
+        return items[self.r.randint(len(items))]
+
+    def chance(self, p):
+        return self.r.rand() < p
+
+    def scale(self, lo=-3.0, hi=0.0):
+        return float(10 ** self.r.uniform(lo, hi))
+
+    def zero_point(self, t, edge=0.2):
+        if self.chance(edge):
+            return self.choice([t.qmin, t.qmax])
+        return int(self.r.randint(t.qmin, t.qmax + 1))
+
+    def qtype(self, storage, axis=None, channels=1, symmetric=False, narrow=False, edge=0.2):
+        base = QType(storage, [1.0], [0])
+        qmin, qmax = base.qmin, base.qmax
+        if narrow and base.signed:
+            qmin = -qmax
+        t = QType(storage, [1.0], [0], qmin=qmin, qmax=qmax)
+        n = channels if axis is not None else 1
+        scales = [self.scale() for _ in range(n)]
+        zps = [0 if symmetric else self.zero_point(t, edge) for _ in range(n)]
+        return QType(storage, scales, zps, axis=axis, qmin=qmin, qmax=qmax)
+
+    def ratio_scale(self, base, spread=1.0):
+        """An output scale whose ratio to `base` gives exact ties (a power
+        of two), ratios above 1, or ratios far below 1; `spread` widens the
+        non-tie choices (accumulators span more than one input's range)."""
+        k = self.r.randint(6)
+        if k < 2:
+            return base * self.choice([2.0, 4.0, 0.5, 8.0])  # exact ties
+        if k == 2:
+            return base * 10 ** self.r.uniform(-1.5, 0)  # ratio above 1
+        if k == 3:
+            return base * 10 ** self.r.uniform(2, 6)  # ratio far below 1
+        return base * spread * 10 ** self.r.uniform(-1, 2)
+
+    def data(self, t, shape, samples, edge=0.1):
+        """Stored values in t's range; some samples pinned to the limits."""
+        a = self.r.randint(t.qmin, t.qmax + 1, size=(samples,) + tuple(shape))
+        for s in range(samples):
+            if self.chance(edge):
+                a[s] = self.choice([t.qmin, t.qmax])
+        return a.astype(t.numpy_dtype())
