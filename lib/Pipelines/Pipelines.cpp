@@ -14,8 +14,9 @@
 
 using namespace mlir;
 
-LogicalResult qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
-                                              const LowerToLLVMOptions &options) {
+LogicalResult
+qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                const LowerToLLVMOptions &options) {
   std::string exportABI = "qnn-export-abi";
   if (!options.entry.empty())
     exportABI += "{entry=" + options.entry + "}";
@@ -25,11 +26,13 @@ LogicalResult qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
       exportABI +
       ",func.func(tosa-optional-decompositions,tosa-infer-shapes,"
       "tosa-to-linalg-named,tosa-to-linalg,tosa-to-tensor,tosa-to-arith),"
-      "convert-qnn-to-linalg,func.func(convert-elementwise-to-linalg),canonicalize,"
+      "convert-qnn-to-linalg,func.func(convert-elementwise-to-linalg),"
+      "canonicalize,"
       "func.func(linalg-fuse-elementwise-ops),"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs modify-public-functions},"
+      "buffer-results-to-out-params{hoist-static-allocs "
+      "modify-public-functions},"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
       "func.func(convert-linalg-to-loops),convert-scf-to-cf,"
       "expand-strided-metadata,lower-affine,convert-math-to-llvm,"

@@ -11,8 +11,8 @@
 #include "qmlir/Pipelines/Pipelines.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/InitAllDialects.h"
@@ -201,8 +201,8 @@ CompiledFunction::run(const std::vector<npy::Array> &inputs) {
     for (auto [d, expected] : llvm::enumerate(spec.shape))
       if (!ShapedType::isDynamic(expected) && shape[d] != expected)
         return error(what + ": shape dimension " + llvm::Twine(d) + " is " +
-                     llvm::Twine(shape[d]) + ", " + spec.typeName +
-                     " needs " + llvm::Twine(expected));
+                     llvm::Twine(shape[d]) + ", " + spec.typeName + " needs " +
+                     llvm::Twine(expected));
     sampled.push_back(extra);
     if (!extra)
       continue;
@@ -232,7 +232,8 @@ CompiledFunction::run(const std::vector<npy::Array> &inputs) {
       for (int64_t d : shape)
         bytes *= d;
       // The runner never writes inputs: the ABI's inputs are read-only.
-      char *data = const_cast<char *>(array.data.data()) + (extra ? s * bytes : 0);
+      char *data =
+          const_cast<char *>(array.data.data()) + (extra ? s * bytes : 0);
       descriptors.emplace_back(data, shape);
     }
     for (auto [out, spec] : llvm::zip_equal(outputs, outputSpecs)) {

@@ -26,11 +26,11 @@ struct DTypeInfo {
 } // namespace
 
 static constexpr DTypeInfo kDTypes[] = {
-    {DType::F16, "<f2", "float16", 2},  {DType::F32, "<f4", "float32", 4},
-    {DType::F64, "<f8", "float64", 8},  {DType::I8, "|i1", "int8", 1},
-    {DType::U8, "|u1", "uint8", 1},     {DType::I16, "<i2", "int16", 2},
-    {DType::U16, "<u2", "uint16", 2},   {DType::I32, "<i4", "int32", 4},
-    {DType::I64, "<i8", "int64", 8},    {DType::Bool, "|b1", "bool", 1},
+    {DType::F16, "<f2", "float16", 2}, {DType::F32, "<f4", "float32", 4},
+    {DType::F64, "<f8", "float64", 8}, {DType::I8, "|i1", "int8", 1},
+    {DType::U8, "|u1", "uint8", 1},    {DType::I16, "<i2", "int16", 2},
+    {DType::U16, "<u2", "uint16", 2},  {DType::I32, "<i4", "int32", 4},
+    {DType::I64, "<i8", "int64", 8},   {DType::Bool, "|b1", "bool", 1},
 };
 
 static const DTypeInfo &info(DType dtype) {
@@ -49,8 +49,7 @@ int64_t Array::numElements() const {
 }
 
 static Error fail(StringRef path, const Twine &message) {
-  return createStringError(inconvertibleErrorCode(),
-                           path + ": " + message);
+  return createStringError(inconvertibleErrorCode(), path + ": " + message);
 }
 
 static uint32_t readLE(StringRef bytes, size_t offset, size_t width) {
@@ -97,7 +96,8 @@ static Expected<Array> parseNpy(StringRef bytes, StringRef where) {
   std::optional<StringRef> descr = headerField(header, "descr");
   if (!descr || descr->size() < 2 || !descr->starts_with("'"))
     return fail(where, "header has no dtype");
-  StringRef d = descr->drop_front().take_until([](char c) { return c == '\''; });
+  StringRef d =
+      descr->drop_front().take_until([](char c) { return c == '\''; });
   // '=' and '<' are the same on the little-endian hosts qmlir runs on.
   std::string normalized = d.str();
   if (!normalized.empty() && normalized[0] == '=')
@@ -118,7 +118,8 @@ static Expected<Array> parseNpy(StringRef bytes, StringRef where) {
   std::optional<StringRef> shape = headerField(header, "shape");
   if (!shape || !shape->starts_with("("))
     return fail(where, "header has no shape");
-  StringRef dims = shape->drop_front().take_until([](char c) { return c == ')'; });
+  StringRef dims =
+      shape->drop_front().take_until([](char c) { return c == ')'; });
   SmallVector<StringRef> parts;
   dims.split(parts, ',', -1, /*KeepEmpty=*/false);
   for (StringRef part : parts) {
@@ -130,7 +131,8 @@ static Expected<Array> parseNpy(StringRef bytes, StringRef where) {
       return fail(where, "bad shape entry '" + part + "'");
     array.shape.push_back(dim);
   }
-  if (fortran && llvm::count_if(array.shape, [](int64_t s) { return s > 1; }) > 1)
+  if (fortran &&
+      llvm::count_if(array.shape, [](int64_t s) { return s > 1; }) > 1)
     return fail(where, "Fortran-ordered arrays are not supported; save a "
                        "C-contiguous array (numpy.ascontiguousarray)");
 
@@ -210,8 +212,8 @@ static Expected<std::vector<Array>> parseNpz(StringRef bytes, StringRef path) {
                        readLE(bytes, local + 28, 2);
     if (dataStart + csize > bytes.size() || csize != usize)
       return fail(path, "truncated member '" + member + "'");
-    Expected<Array> array = parseNpy(bytes.substr(dataStart, csize),
-                                     (path + ":" + member).str());
+    Expected<Array> array =
+        parseNpy(bytes.substr(dataStart, csize), (path + ":" + member).str());
     if (!array)
       return array.takeError();
     array->name = member.str();

@@ -8,6 +8,7 @@
 
 #include "qmlir/Runner/Runner.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Support/FileUtilities.h"
@@ -15,7 +16,6 @@
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
-#include "mlir/IR/Diagnostics.h"
 
 using namespace mlir;
 using namespace qmlir;
@@ -85,7 +85,8 @@ int main(int argc, char **argv) {
   if (!results)
     return fail(llvm::toString(results.takeError()));
 
-  bool oneArchive = outputs.size() == 1 && llvm::StringRef(outputs[0]).ends_with(".npz");
+  bool oneArchive =
+      outputs.size() == 1 && llvm::StringRef(outputs[0]).ends_with(".npz");
   if (!oneArchive && outputs.size() != results->size())
     return fail("the function has " + llvm::Twine(results->size()) +
                 " results but " + llvm::Twine(outputs.size()) +

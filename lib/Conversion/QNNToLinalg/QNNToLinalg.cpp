@@ -50,9 +50,8 @@ using utils::IteratorType;
 
 QuantStorageTypeConverter::QuantStorageTypeConverter() {
   addConversion([](Type type) { return type; });
-  addConversion([](quant::QuantizedType type) -> Type {
-    return type.getStorageType();
-  });
+  addConversion(
+      [](quant::QuantizedType type) -> Type { return type.getStorageType(); });
   addConversion([](RankedTensorType type) -> Type {
     if (auto q = dyn_cast<quant::QuantizedType>(type.getElementType()))
       return type.clone(q.getStorageType());
@@ -130,10 +129,9 @@ static Value padSpatial(ImplicitLocOpBuilder &b, Value image, Layout layout,
   for (int64_t d = 0; d < 4; ++d)
     if (!ShapedType::isDynamic(shape[d]))
       shape[d] += low[d] + high[d];
-  return tensor::PadOp::create(b, type.clone(shape), image,
-                               getAsIndexOpFoldResult(b.getContext(), low),
-                               getAsIndexOpFoldResult(b.getContext(), high),
-                               value);
+  return tensor::PadOp::create(
+      b, type.clone(shape), image, getAsIndexOpFoldResult(b.getContext(), low),
+      getAsIndexOpFoldResult(b.getContext(), high), value);
 }
 
 /// Splits dimension `dim` of `tensor` into (`outer`, size / `outer`).
@@ -279,25 +277,25 @@ static FailureOr<Value> requantizeTensor(ImplicitLocOpBuilder &b, Operation *op,
              [&](OpBuilder &nb, Location loc, ValueRange args) {
                SmallVector<Value> col =
                    table.load(nb, loc, args.slice(1, table.numInputs()));
-               Value x = emitExtend(nb, loc, args[0], in.isSigned,
-                                    nb.getI64Type());
+               Value x =
+                   emitExtend(nb, loc, args[0], in.isSigned, nb.getI64Type());
                x = arith::SubIOp::create(nb, loc, x, col[zpIn]);
-               x = arith::MaxSIOp::create(nb, loc, x, constI64(nb, loc, INT32_MIN));
-               x = arith::MinSIOp::create(nb, loc, x, constI64(nb, loc, INT32_MAX));
+               x = arith::MaxSIOp::create(nb, loc, x,
+                                          constI64(nb, loc, INT32_MIN));
+               x = arith::MinSIOp::create(nb, loc, x,
+                                          constI64(nb, loc, INT32_MAX));
                Value r = emitRescale(nb, loc, x, col, *rescale);
                r = arith::AddIOp::create(nb, loc, r, col[zpOut]);
-               linalg::YieldOp::create(
-                   nb, loc,
-                   emitSaturate(nb, loc, r, out.storageMin, out.storageMax,
-                                storage));
+               linalg::YieldOp::create(nb, loc,
+                                       emitSaturate(nb, loc, r, out.storageMin,
+                                                    out.storageMax, storage));
              })
       .getResult(0);
 }
 
 namespace {
 
-template <typename OpTy>
-struct QNNPattern : OpConversionPattern<OpTy> {
+template <typename OpTy> struct QNNPattern : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
 };
 
@@ -324,15 +322,15 @@ struct RequantizeLowering : QNNPattern<RequantizeOp> {
 /// The epilogue shared by matmul and conv2d: zero-point corrections, bias,
 /// requantization and saturation over the raw i32 accumulator.
 struct Epilogue {
-  Value acc;          // raw sum of products, i32
-  Value inputSum;     // per output position sum of inputs, or null
+  Value acc;      // raw sum of products, i32
+  Value inputSum; // per output position sum of inputs, or null
   AffineMap inputSumMap;
-  Value weightSum;    // per channel sum of weights (runtime), or null
+  Value weightSum; // per channel sum of weights (runtime), or null
   AffineMap weightSumMap;
-  Value bias;         // i32 per channel, or null
+  Value bias;           // i32 per channel, or null
   AffineMap channelMap; // output loops -> channel (for bias and the table)
   ArrayRef<int64_t> channelShape;
-  int64_t reduction;  // K
+  int64_t reduction; // K
 };
 
 static FailureOr<Value> emitEpilogue(ImplicitLocOpBuilder &b, Operation *op,
@@ -385,8 +383,8 @@ static FailureOr<Value> emitEpilogue(ImplicitLocOpBuilder &b, Operation *op,
   maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
 
   Type storage = storageTypeOf(result);
-  Value init = emptyTensor(b, tensor::getMixedSizes(b, b.getLoc(), e.acc),
-                           storage);
+  Value init =
+      emptyTensor(b, tensor::getMixedSizes(b, b.getLoc(), e.acc), storage);
   SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
   return linalg::GenericOp::create(
              b, init.getType(), inputs, init, maps, iterators,
@@ -416,16 +414,18 @@ static FailureOr<Value> emitEpilogue(ImplicitLocOpBuilder &b, Operation *op,
                Value v = arith::ExtSIOp::create(nb, loc, i64, acc);
                if (e.bias) {
                  v = arith::AddIOp::create(
-                     nb, loc, v, arith::ExtSIOp::create(nb, loc, i64, args[next++]));
-                 v = arith::MaxSIOp::create(nb, loc, v, constI64(nb, loc, INT32_MIN));
-                 v = arith::MinSIOp::create(nb, loc, v, constI64(nb, loc, INT32_MAX));
+                     nb, loc, v,
+                     arith::ExtSIOp::create(nb, loc, i64, args[next++]));
+                 v = arith::MaxSIOp::create(nb, loc, v,
+                                            constI64(nb, loc, INT32_MIN));
+                 v = arith::MinSIOp::create(nb, loc, v,
+                                            constI64(nb, loc, INT32_MAX));
                }
                Value r = emitRescale(nb, loc, v, col, *rescale);
                r = arith::AddIOp::create(nb, loc, r, col[zpOut]);
-               linalg::YieldOp::create(
-                   nb, loc,
-                   emitSaturate(nb, loc, r, out.storageMin, out.storageMax,
-                                storage));
+               linalg::YieldOp::create(nb, loc,
+                                       emitSaturate(nb, loc, r, out.storageMin,
+                                                    out.storageMax, storage));
              })
       .getResult(0);
 }
@@ -437,8 +437,8 @@ static void emitMac(OpBuilder &nb, Location loc, ValueRange args, bool xSigned,
   Value x = emitExtend(nb, loc, args[0], xSigned, i32);
   Value w = emitExtend(nb, loc, args[1], wSigned, i32);
   Value prod = arith::MulIOp::create(nb, loc, x, w);
-  linalg::YieldOp::create(nb, loc,
-                          arith::AddIOp::create(nb, loc, args[2], prod).getResult());
+  linalg::YieldOp::create(
+      nb, loc, arith::AddIOp::create(nb, loc, args[2], prod).getResult());
 }
 
 static bool anyNonZero(ArrayRef<int64_t> values) {
@@ -472,8 +472,8 @@ struct MatmulLowering : QNNPattern<MatmulOp> {
       return projection(ctx, loops, all);
     };
     AffineMap lhsMap = withBatch({dm, dk});
-    AffineMap rhsMap = batchedRhs ? withBatch({dk, dn})
-                                  : projection(ctx, loops, {dk, dn});
+    AffineMap rhsMap =
+        batchedRhs ? withBatch({dk, dn}) : projection(ctx, loops, {dk, dn});
     AffineMap outMap = withBatch({dm, dn});
 
     SmallVector<OpFoldResult> outSizes;
@@ -483,15 +483,15 @@ struct MatmulLowering : QNNPattern<MatmulOp> {
     SmallVector<IteratorType> iterators(loops, IteratorType::parallel);
     iterators[dk] = IteratorType::reduction;
 
-    Value init = filledTensor(b, outSizes, b.getI32Type(), b.getI32IntegerAttr(0));
-    Value acc =
-        linalg::GenericOp::create(
-            b, init.getType(), ValueRange{lhs, rhs}, init,
-            ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
-            [&](OpBuilder &nb, Location loc, ValueRange args) {
-              emitMac(nb, loc, args, x.isSigned, w.isSigned);
-            })
-            .getResult(0);
+    Value init =
+        filledTensor(b, outSizes, b.getI32Type(), b.getI32IntegerAttr(0));
+    Value acc = linalg::GenericOp::create(
+                    b, init.getType(), ValueRange{lhs, rhs}, init,
+                    ArrayRef<AffineMap>{lhsMap, rhsMap, outMap}, iterators,
+                    [&](OpBuilder &nb, Location loc, ValueRange args) {
+                      emitMac(nb, loc, args, x.isSigned, w.isSigned);
+                    })
+                    .getResult(0);
 
     Epilogue e;
     e.acc = acc;
@@ -524,7 +524,8 @@ struct MatmulLowering : QNNPattern<MatmulOp> {
         // sum_k w[.., k, n]: loops batch?..., k, n.
         unsigned wb = batchedRhs ? batch : 0;
         unsigned sumLoops = wb + 2;
-        SmallVector<unsigned> srcDims = llvm::to_vector(llvm::seq(0u, sumLoops));
+        SmallVector<unsigned> srcDims =
+            llvm::to_vector(llvm::seq(0u, sumLoops));
         SmallVector<unsigned> dstDims = llvm::to_vector(llvm::seq(0u, wb));
         dstDims.push_back(wb + 1);
         SmallVector<IteratorType> it(sumLoops, IteratorType::parallel);
@@ -533,9 +534,11 @@ struct MatmulLowering : QNNPattern<MatmulOp> {
         for (unsigned d = 0; d < wb; ++d)
           sizes.push_back(dimOf(b, rhs, d));
         sizes.push_back(dimOf(b, rhs, wb + 1));
-        e.weightSum = emitSum(b, rhs, w.isSigned, projection(c, sumLoops, srcDims),
-                              projection(c, sumLoops, dstDims), it, sizes);
-        SmallVector<unsigned> outDims = batchedRhs ? outBatch : SmallVector<unsigned>{};
+        e.weightSum =
+            emitSum(b, rhs, w.isSigned, projection(c, sumLoops, srcDims),
+                    projection(c, sumLoops, dstDims), it, sizes);
+        SmallVector<unsigned> outDims =
+            batchedRhs ? outBatch : SmallVector<unsigned>{};
         outDims.push_back(outRank - 1);
         e.weightSumMap = projection(c, outRank, outDims);
       }
@@ -544,11 +547,10 @@ struct MatmulLowering : QNNPattern<MatmulOp> {
     e.channelMap = projection(c, outRank, {outRank - 1});
     SmallVector<int64_t> channelShape{ShapedType::isDynamic(n) ? 1 : n};
     e.channelShape = channelShape;
-    FailureOr<Value> result =
-        emitEpilogue(b, op, e, x, w,
-                     constSums ? std::optional<ArrayRef<int64_t>>(*constSums)
-                               : std::nullopt,
-                     op.getResult(), op.getRounding());
+    FailureOr<Value> result = emitEpilogue(
+        b, op, e, x, w,
+        constSums ? std::optional<ArrayRef<int64_t>>(*constSums) : std::nullopt,
+        op.getResult(), op.getRounding());
     if (failed(result))
       return failure();
     rewriter.replaceOp(op, *result);
@@ -575,9 +577,9 @@ struct Conv2DLowering : QNNPattern<Conv2DOp> {
     ArrayRef<int64_t> st = op.getStrides(), dl = op.getDilations();
 
     Type xStorage = storageTypeOf(op.getInput());
-    Value padded = padSpatial(b, adaptor.getInput(), op.getLayout(),
-                              op.getPadding(),
-                              storageConstant(b, xStorage, x.zeroPoints[0]));
+    Value padded =
+        padSpatial(b, adaptor.getInput(), op.getLayout(), op.getPadding(),
+                   storageConstant(b, xStorage, x.zeroPoints[0]));
     // Split channels into (groups, channels per group) so every map is a
     // plain projection: NHWC -> N,H,W,G,Cg; NCHW -> N,G,Cg,H,W.
     Value input = splitDim(b, padded, nchw ? 1 : 3, groups);
@@ -612,7 +614,8 @@ struct Conv2DLowering : QNNPattern<Conv2DOp> {
                              ctx);
       filterMap = projection(ctx, 8, {5, 6, 7, 3, 4});
     }
-    Value init = filledTensor(b, outSizes, b.getI32Type(), b.getI32IntegerAttr(0));
+    Value init =
+        filledTensor(b, outSizes, b.getI32Type(), b.getI32IntegerAttr(0));
     Value acc = linalg::GenericOp::create(
                     b, init.getType(), ValueRange{input, filter}, init,
                     ArrayRef<AffineMap>{inMap, filterMap, outMap}, iterators,
@@ -648,15 +651,16 @@ struct Conv2DLowering : QNNPattern<Conv2DOp> {
                  b.getIndexAttr(groups)};
         e.inputSumMap = projection(ctx, 5, {0, 1, 2, 3});
       }
-      Value window = emptyTensor(
-          b, {b.getIndexAttr(kh), b.getIndexAttr(kw)}, xStorage);
+      Value window =
+          emptyTensor(b, {b.getIndexAttr(kh), b.getIndexAttr(kw)}, xStorage);
       e.inputSum = emitSum(b, input, x.isSigned, srcMap,
                            projection(ctx, 7, {0, 1, 2, 3}), it, sizes, window,
                            nchw ? projection(ctx, 7, {5, 6})
                                 : projection(ctx, 7, {4, 5}));
     }
     // Channel (g, fo) positions in the 5-D result.
-    e.channelMap = nchw ? projection(ctx, 5, {1, 2}) : projection(ctx, 5, {3, 4});
+    e.channelMap =
+        nchw ? projection(ctx, 5, {1, 2}) : projection(ctx, 5, {3, 4});
     std::optional<SmallVector<int64_t>> constSums;
     if (x.zeroPoints[0] != 0) {
       std::optional<SmallVector<int64_t>> weights =
@@ -721,12 +725,12 @@ static Value emitElementwise(
                SmallVector<Value> xs;
                for (auto [arg, isSigned] :
                     llvm::zip(args.drop_back(), signedness))
-                 xs.push_back(emitExtend(nb, loc, arg, isSigned, nb.getI64Type()));
+                 xs.push_back(
+                     emitExtend(nb, loc, arg, isSigned, nb.getI64Type()));
                Value r = body(nb, loc, xs);
-               linalg::YieldOp::create(
-                   nb, loc,
-                   emitSaturate(nb, loc, r, out.storageMin, out.storageMax,
-                                storage));
+               linalg::YieldOp::create(nb, loc,
+                                       emitSaturate(nb, loc, r, out.storageMin,
+                                                    out.storageMax, storage));
              })
       .getResult(0);
 }
@@ -751,12 +755,13 @@ struct AddLowering : QNNPattern<AddOp> {
             SmallVector<Value> col = table.load(nb, loc, {});
             Type f32 = nb.getF32Type();
             auto scaled = [&](Value q, int64_t zp, Value m) {
-              Value d = arith::SubIOp::create(nb, loc, q, constI64(nb, loc, zp));
+              Value d =
+                  arith::SubIOp::create(nb, loc, q, constI64(nb, loc, zp));
               return arith::MulFOp::create(
                   nb, loc, arith::SIToFPOp::create(nb, loc, f32, d), m);
             };
-            Value sum = arith::AddFOp::create(nb, loc, scaled(v[0], zl, col[fl]),
-                                              scaled(v[1], zr, col[fr]));
+            Value sum = arith::AddFOp::create(
+                nb, loc, scaled(v[0], zl, col[fl]), scaled(v[1], zr, col[fr]));
             Value rounded = math::RoundEvenOp::create(nb, loc, sum);
             float bound = 4611686018427387904.0f; // 2^62, exact in i64
             rounded = arith::MaximumFOp::create(
@@ -765,7 +770,8 @@ struct AddLowering : QNNPattern<AddOp> {
             rounded = arith::MinimumFOp::create(
                 nb, loc, rounded,
                 arith::ConstantOp::create(nb, loc, nb.getF32FloatAttr(bound)));
-            Value i = arith::FPToSIOp::create(nb, loc, nb.getI64Type(), rounded);
+            Value i =
+                arith::FPToSIOp::create(nb, loc, nb.getI64Type(), rounded);
             return arith::AddIOp::create(nb, loc, i, constI64(nb, loc, zo))
                 .getResult();
           });
@@ -778,9 +784,9 @@ struct AddLowering : QNNPattern<AddOp> {
         rescaleColumns(op, table, {sl / twiceMax}, RoundingMode::FixedPoint);
     FailureOr<RescaleColumns> mr =
         rescaleColumns(op, table, {sr / twiceMax}, RoundingMode::FixedPoint);
-    FailureOr<RescaleColumns> mo = rescaleColumns(
-        op, table, {twiceMax / (std::ldexp(1.0, shift) * so)},
-        RoundingMode::FixedPoint);
+    FailureOr<RescaleColumns> mo =
+        rescaleColumns(op, table, {twiceMax / (std::ldexp(1.0, shift) * so)},
+                       RoundingMode::FixedPoint);
     if (failed(ml) || failed(mr) || failed(mo))
       return failure();
     Value result = emitElementwise(
@@ -794,7 +800,8 @@ struct AddLowering : QNNPattern<AddOp> {
           };
           Value sum = arith::AddIOp::create(nb, loc, side(v[0], zl, *ml),
                                             side(v[1], zr, *mr));
-          return arith::AddIOp::create(nb, loc, emitRescale(nb, loc, sum, col, *mo),
+          return arith::AddIOp::create(nb, loc,
+                                       emitRescale(nb, loc, sum, col, *mo),
                                        constI64(nb, loc, zo))
               .getResult();
         });
@@ -825,7 +832,8 @@ struct MulLowering : QNNPattern<MulOp> {
           Value c = arith::SubIOp::create(nb, loc, v[1],
                                           constI64(nb, loc, r.zeroPoints[0]));
           Value prod = arith::MulIOp::create(nb, loc, a, c);
-          return arith::AddIOp::create(nb, loc, emitRescale(nb, loc, prod, col, *m),
+          return arith::AddIOp::create(nb, loc,
+                                       emitRescale(nb, loc, prod, col, *m),
                                        constI64(nb, loc, o.zeroPoints[0]))
               .getResult();
         });
@@ -845,7 +853,8 @@ struct ClampLowering : QNNPattern<ClampOp> {
     Value result = emitElementwise(
         b, adaptor.getInput(), {p.isSigned}, op.getResult(),
         [&](OpBuilder &nb, Location loc, ArrayRef<Value> v) {
-          Value c = arith::MaxSIOp::create(nb, loc, v[0], constI64(nb, loc, lo));
+          Value c =
+              arith::MaxSIOp::create(nb, loc, v[0], constI64(nb, loc, lo));
           return arith::MinSIOp::create(nb, loc, c, constI64(nb, loc, hi))
               .getResult();
         });
@@ -867,15 +876,15 @@ struct PoolMaps {
   PoolMaps(MLIRContext *ctx, Layout layout, ArrayRef<int64_t> strides) {
     auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
     if (layout == Layout::NCHW)
-      input = AffineMap::get(6, 0,
-                             {d(0), d(1), d(2) * strides[0] + d(4),
-                              d(3) * strides[1] + d(5)},
-                             ctx);
+      input = AffineMap::get(
+          6, 0,
+          {d(0), d(1), d(2) * strides[0] + d(4), d(3) * strides[1] + d(5)},
+          ctx);
     else
-      input = AffineMap::get(6, 0,
-                             {d(0), d(1) * strides[0] + d(4),
-                              d(2) * strides[1] + d(5), d(3)},
-                             ctx);
+      input = AffineMap::get(
+          6, 0,
+          {d(0), d(1) * strides[0] + d(4), d(2) * strides[1] + d(5), d(3)},
+          ctx);
     window = projection(ctx, 6, {4, 5});
     output = projection(ctx, 6, {0, 1, 2, 3});
     iterators.assign(6, IteratorType::parallel);
@@ -894,11 +903,11 @@ struct MaxPool2DLowering : QNNPattern<MaxPool2DOp> {
     // Padding below every stored value never wins: each window holds at
     // least one input element (verified).
     Value low = storageConstant(b, storage, p.storageMin);
-    Value padded = padSpatial(b, adaptor.getInput(), op.getLayout(),
-                              op.getPadding(), low);
+    Value padded =
+        padSpatial(b, adaptor.getInput(), op.getLayout(), op.getPadding(), low);
     PoolMaps maps(getContext(), op.getLayout(), op.getStrides());
-    Value window = emptyTensor(b, getAsIndexOpFoldResult(getContext(), op.getKernel()),
-                               storage);
+    Value window = emptyTensor(
+        b, getAsIndexOpFoldResult(getContext(), op.getKernel()), storage);
     SmallVector<OpFoldResult> sizes;
     auto resultType = op.getType();
     for (int64_t d = 0; d < 4; ++d)
@@ -941,29 +950,30 @@ struct AvgPool2DLowering : QNNPattern<AvgPool2DOp> {
     Value padded = padSpatial(b, adaptor.getInput(), op.getLayout(), pad,
                               storageConstant(b, inStorage, zp));
     PoolMaps maps(ctx, op.getLayout(), strides);
-    Value window = emptyTensor(b, getAsIndexOpFoldResult(ctx, kernel), inStorage);
+    Value window =
+        emptyTensor(b, getAsIndexOpFoldResult(ctx, kernel), inStorage);
     auto resultType = op.getType();
     SmallVector<OpFoldResult> sizes;
     for (int64_t d = 0; d < 4; ++d)
       sizes.push_back(d == 0 ? dimOf(b, padded, 0)
                              : b.getIndexAttr(resultType.getDimSize(d)));
     Value init = filledTensor(b, sizes, b.getI32Type(), b.getI32IntegerAttr(0));
-    Value sum = linalg::GenericOp::create(
-                    b, init.getType(), ValueRange{padded, window}, init,
-                    ArrayRef<AffineMap>{maps.input, maps.window, maps.output},
-                    maps.iterators,
-                    [&](OpBuilder &nb, Location loc, ValueRange args) {
-                      Value v = emitExtend(nb, loc, args[0], in.isSigned,
-                                           nb.getI32Type());
-                      v = arith::SubIOp::create(
-                          nb, loc, v,
-                          arith::ConstantOp::create(nb, loc,
-                                                    nb.getI32IntegerAttr(zp)));
-                      linalg::YieldOp::create(
-                          nb, loc,
-                          arith::AddIOp::create(nb, loc, args[2], v).getResult());
-                    })
-                    .getResult(0);
+    Value sum =
+        linalg::GenericOp::create(
+            b, init.getType(), ValueRange{padded, window}, init,
+            ArrayRef<AffineMap>{maps.input, maps.window, maps.output},
+            maps.iterators,
+            [&](OpBuilder &nb, Location loc, ValueRange args) {
+              Value v =
+                  emitExtend(nb, loc, args[0], in.isSigned, nb.getI32Type());
+              v = arith::SubIOp::create(
+                  nb, loc, v,
+                  arith::ConstantOp::create(nb, loc, nb.getI32IntegerAttr(zp)));
+              linalg::YieldOp::create(
+                  nb, loc,
+                  arith::AddIOp::create(nb, loc, args[2], v).getResult());
+            })
+            .getResult(0);
 
     // The multiplier depends on the window's element count: one table entry
     // per possible count, indexed at run time when padding is excluded.
@@ -976,7 +986,8 @@ struct AvgPool2DLowering : QNNPattern<AvgPool2DOp> {
       multipliers.push_back(in.scales[0] / (out.scales[0] * full));
     } else {
       for (int64_t c = 0; c <= full; ++c)
-        multipliers.push_back(in.scales[0] / (out.scales[0] * std::max<int64_t>(c, 1)));
+        multipliers.push_back(in.scales[0] /
+                              (out.scales[0] * std::max<int64_t>(c, 1)));
     }
     FailureOr<RescaleColumns> rescale =
         rescaleColumns(op, table, multipliers, op.getRounding());
@@ -996,8 +1007,7 @@ struct AvgPool2DLowering : QNNPattern<AvgPool2DOp> {
     Value outInit = emptyTensor(b, sizes, storage);
     Value result =
         linalg::GenericOp::create(
-            b, outInit.getType(), sum, outInit,
-            identityMaps(ctx, 4, 2),
+            b, outInit.getType(), sum, outInit, identityMaps(ctx, 4, 2),
             SmallVector<IteratorType>(4, IteratorType::parallel),
             [&](OpBuilder &nb, Location loc, ValueRange args) {
               SmallVector<Value> col;
@@ -1006,7 +1016,8 @@ struct AvgPool2DLowering : QNNPattern<AvgPool2DOp> {
               } else {
                 // Valid rows: min(start + k, size) - max(start, 0).
                 auto valid = [&](int64_t dim, int64_t i, Value size) {
-                  Value pos = toI64(nb, loc, linalg::IndexOp::create(nb, loc, dim));
+                  Value pos =
+                      toI64(nb, loc, linalg::IndexOp::create(nb, loc, dim));
                   Value start = arith::SubIOp::create(
                       nb, loc,
                       arith::MulIOp::create(nb, loc, pos,
@@ -1023,20 +1034,20 @@ struct AvgPool2DLowering : QNNPattern<AvgPool2DOp> {
                                                     constI64(nb, loc, 0)))
                       .getResult();
                 };
-                Value count = arith::MulIOp::create(nb, loc, valid(hDim, 0, inH),
-                                                    valid(hDim + 1, 1, inW));
-                col = table.loadAt(
-                    nb, loc, tables,
-                    arith::IndexCastOp::create(nb, loc, nb.getIndexType(), count));
+                Value count = arith::MulIOp::create(
+                    nb, loc, valid(hDim, 0, inH), valid(hDim + 1, 1, inW));
+                col = table.loadAt(nb, loc, tables,
+                                   arith::IndexCastOp::create(
+                                       nb, loc, nb.getIndexType(), count));
               }
-              Value x = arith::ExtSIOp::create(nb, loc, nb.getI64Type(), args[0]);
+              Value x =
+                  arith::ExtSIOp::create(nb, loc, nb.getI64Type(), args[0]);
               Value r = emitRescale(nb, loc, x, col, *rescale);
               r = arith::AddIOp::create(nb, loc, r,
                                         constI64(nb, loc, out.zeroPoints[0]));
-              linalg::YieldOp::create(
-                  nb, loc,
-                  emitSaturate(nb, loc, r, out.storageMin, out.storageMax,
-                               storage));
+              linalg::YieldOp::create(nb, loc,
+                                      emitSaturate(nb, loc, r, out.storageMin,
+                                                   out.storageMax, storage));
             })
             .getResult(0);
     rewriter.replaceOp(op, result);
@@ -1063,15 +1074,15 @@ struct ConcatLowering : QNNPattern<ConcatOp> {
         continue;
       }
       FailureOr<Value> requantized = requantizeTensor(
-          b, op, converted, type,
-          type.clone(op.getType().getElementType()), op.getRounding());
+          b, op, converted, type, type.clone(op.getType().getElementType()),
+          op.getRounding());
       if (failed(requantized))
         return failure();
       parts.push_back(*requantized);
     }
     Type resultType = getTypeConverter()->convertType(op.getType());
-    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(op, resultType,
-                                                  op.getDimAttr().getInt(), parts);
+    rewriter.replaceOpWithNewOp<tensor::ConcatOp>(
+        op, resultType, op.getDimAttr().getInt(), parts);
     return success();
   }
 };
@@ -1090,16 +1101,14 @@ struct ObserveLowering : QNNPattern<ObserveOp> {
 /// offset and clamp run in f64, where every step is exact.
 static Value emitQuantizeScalar(OpBuilder &b, Location loc, Value x, Value s,
                                 Value zp, const QuantParams &p) {
-  Value t = math::RoundEvenOp::create(b, loc,
-                                      arith::DivFOp::create(b, loc, x, s));
-  Value isNan =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, t, t);
+  Value t =
+      math::RoundEvenOp::create(b, loc, arith::DivFOp::create(b, loc, x, s));
+  Value isNan = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, t, t);
   Value zero = arith::ConstantOp::create(b, loc, b.getF32FloatAttr(0));
   t = arith::SelectOp::create(b, loc, isNan, zero, t);
   Type f64 = b.getF64Type();
-  Value v = arith::AddFOp::create(
-      b, loc, arith::ExtFOp::create(b, loc, f64, t),
-      arith::SIToFPOp::create(b, loc, f64, zp));
+  Value v = arith::AddFOp::create(b, loc, arith::ExtFOp::create(b, loc, f64, t),
+                                  arith::SIToFPOp::create(b, loc, f64, zp));
   v = arith::MaximumFOp::create(
       b, loc, v,
       arith::ConstantOp::create(b, loc, b.getF64FloatAttr(p.storageMin)));
@@ -1176,13 +1185,14 @@ struct QuantizeCastLowering : OpConversionPattern<quant::QuantizeCastOp> {
     unsigned zp = table.addInt(p.zeroPoints);
     Type storage = q.getStorageType();
     rewriter.replaceOp(
-        op, emitCastGeneric(
-                b, adaptor.getInput(), storage, table, p.axis,
-                [&](OpBuilder &nb, Location loc, Value x, ArrayRef<Value> col) {
-                  x = castFloat(nb, loc, x, nb.getF32Type());
-                  Value v = emitQuantizeScalar(nb, loc, x, col[s], col[zp], p);
-                  return arith::TruncIOp::create(nb, loc, storage, v).getResult();
-                }));
+        op,
+        emitCastGeneric(
+            b, adaptor.getInput(), storage, table, p.axis,
+            [&](OpBuilder &nb, Location loc, Value x, ArrayRef<Value> col) {
+              x = castFloat(nb, loc, x, nb.getF32Type());
+              Value v = emitQuantizeScalar(nb, loc, x, col[s], col[zp], p);
+              return arith::TruncIOp::create(nb, loc, storage, v).getResult();
+            }));
     return success();
   }
 };
@@ -1203,14 +1213,15 @@ struct DequantizeCastLowering : OpConversionPattern<quant::DequantizeCastOp> {
     unsigned zp = table.addInt(p.zeroPoints);
     Type element = resultType.getElementType();
     rewriter.replaceOp(
-        op, emitCastGeneric(
-                b, adaptor.getInput(), element, table, p.axis,
-                [&](OpBuilder &nb, Location loc, Value v, ArrayRef<Value> col) {
-                  Value q64 = emitExtend(nb, loc, v, p.isSigned, nb.getI64Type());
-                  return castFloat(
-                      nb, loc, emitDequantizeScalar(nb, loc, q64, col[s], col[zp]),
-                      element);
-                }));
+        op,
+        emitCastGeneric(
+            b, adaptor.getInput(), element, table, p.axis,
+            [&](OpBuilder &nb, Location loc, Value v, ArrayRef<Value> col) {
+              Value q64 = emitExtend(nb, loc, v, p.isSigned, nb.getI64Type());
+              return castFloat(
+                  nb, loc, emitDequantizeScalar(nb, loc, q64, col[s], col[zp]),
+                  element);
+            }));
     return success();
   }
 };
@@ -1238,16 +1249,16 @@ struct FakeQuantLowering : QNNPattern<FakeQuantOp> {
       unsigned s = table.addFloat(toFloats(p.scales));
       unsigned zp = table.addInt(p.zeroPoints);
       rewriter.replaceOp(
-          op, emitCastGeneric(
-                  b, adaptor.getInput(), element, table, p.axis,
-                  [&](OpBuilder &nb, Location loc, Value x, ArrayRef<Value> col) {
-                    x = castFloat(nb, loc, x, nb.getF32Type());
-                    Value q = emitQuantizeScalar(nb, loc, x, col[s], col[zp], p);
-                    return castFloat(
-                        nb, loc,
-                        emitDequantizeScalar(nb, loc, q, col[s], col[zp]),
-                        element);
-                  }));
+          op,
+          emitCastGeneric(
+              b, adaptor.getInput(), element, table, p.axis,
+              [&](OpBuilder &nb, Location loc, Value x, ArrayRef<Value> col) {
+                x = castFloat(nb, loc, x, nb.getF32Type());
+                Value q = emitQuantizeScalar(nb, loc, x, col[s], col[zp], p);
+                return castFloat(
+                    nb, loc, emitDequantizeScalar(nb, loc, q, col[s], col[zp]),
+                    element);
+              }));
       return success();
     }
     // TensorFlow's nudging, in f32 as TensorFlow computes it.
@@ -1273,24 +1284,23 @@ struct FakeQuantLowering : QNNPattern<FakeQuantOp> {
     if (IntegerAttr a = op.getAxisAttr())
       axis = a.getInt();
     rewriter.replaceOp(
-        op, emitCastGeneric(
-                b, adaptor.getInput(), element, table, axis,
-                [&](OpBuilder &nb, Location loc, Value x, ArrayRef<Value> col) {
-                  x = castFloat(nb, loc, x, nb.getF32Type());
-                  Value c = arith::MaximumFOp::create(nb, loc, x, col[lo]);
-                  c = arith::MinimumFOp::create(nb, loc, c, col[hi]);
-                  Value t = arith::DivFOp::create(
-                      nb, loc, arith::SubFOp::create(nb, loc, c, col[lo]),
-                      col[s]);
-                  t = arith::AddFOp::create(
-                      nb, loc, t,
-                      arith::ConstantOp::create(nb, loc, nb.getF32FloatAttr(0.5f)));
-                  t = math::FloorOp::create(nb, loc, t);
-                  Value y = arith::AddFOp::create(
-                      nb, loc, arith::MulFOp::create(nb, loc, t, col[s]),
-                      col[lo]);
-                  return castFloat(nb, loc, y, element);
-                }));
+        op,
+        emitCastGeneric(
+            b, adaptor.getInput(), element, table, axis,
+            [&](OpBuilder &nb, Location loc, Value x, ArrayRef<Value> col) {
+              x = castFloat(nb, loc, x, nb.getF32Type());
+              Value c = arith::MaximumFOp::create(nb, loc, x, col[lo]);
+              c = arith::MinimumFOp::create(nb, loc, c, col[hi]);
+              Value t = arith::DivFOp::create(
+                  nb, loc, arith::SubFOp::create(nb, loc, c, col[lo]), col[s]);
+              t = arith::AddFOp::create(
+                  nb, loc, t,
+                  arith::ConstantOp::create(nb, loc, nb.getF32FloatAttr(0.5f)));
+              t = math::FloorOp::create(nb, loc, t);
+              Value y = arith::AddFOp::create(
+                  nb, loc, arith::MulFOp::create(nb, loc, t, col[s]), col[lo]);
+              return castFloat(nb, loc, y, element);
+            }));
     return success();
   }
 };
@@ -1363,8 +1373,8 @@ void qmlir::populateQNNToLinalgConversionPatterns(
                ConcatLowering, ObserveLowering, FakeQuantLowering,
                QuantizeCastLowering, DequantizeCastLowering,
                StorageCastLowering, RetypeOp>(typeConverter, ctx);
-  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(
-      patterns, typeConverter);
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                 typeConverter);
 }
 
 void qmlir::configureQNNToLinalgTarget(ConversionTarget &target,

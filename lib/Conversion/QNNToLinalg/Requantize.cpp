@@ -51,7 +51,8 @@ unsigned ChannelTable::addFloat(ArrayRef<float> values) {
 Value ChannelTable::constant(OpBuilder &b, Location loc, const Column &column,
                              int64_t i) const {
   if (column.isFloat)
-    return arith::ConstantOp::create(b, loc, b.getF32FloatAttr(column.floats[i]));
+    return arith::ConstantOp::create(b, loc,
+                                     b.getF32FloatAttr(column.floats[i]));
   return constI64(b, loc, column.ints[i]);
 }
 
@@ -68,7 +69,8 @@ Value ChannelTable::tensor(ImplicitLocOpBuilder &b, const Column &column,
 }
 
 unsigned ChannelTable::numInputs() const {
-  return llvm::count_if(columns, [](const Column &c) { return !c.isUniform(); });
+  return llvm::count_if(columns,
+                        [](const Column &c) { return !c.isUniform(); });
 }
 
 void ChannelTable::appendInputs(ImplicitLocOpBuilder &b,
@@ -106,9 +108,10 @@ SmallVector<Value> ChannelTable::loadAt(OpBuilder &b, Location loc,
                                         Value index) const {
   SmallVector<Value> values;
   for (auto [column, t] : llvm::zip_equal(columns, tensors))
-    values.push_back(column.isUniform()
-                         ? constant(b, loc, column, 0)
-                         : tensor::ExtractOp::create(b, loc, t, index).getResult());
+    values.push_back(
+        column.isUniform()
+            ? constant(b, loc, column, 0)
+            : tensor::ExtractOp::create(b, loc, t, index).getResult());
   return values;
 }
 
@@ -180,12 +183,12 @@ static Value emitFixedPoint(OpBuilder &b, Location loc, Value x, Value m,
   Value zero = constI64(b, loc, 0);
   Value nonNegative =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, p, zero);
-  Value nudge = arith::SelectOp::create(b, loc, nonNegative,
-                                        constI64(b, loc, 1ll << 30),
-                                        constI64(b, loc, 1 - (1ll << 30)));
-  Value high = arith::DivSIOp::create(
-      b, loc, arith::AddIOp::create(b, loc, p, nudge),
-      constI64(b, loc, 1ll << 31));
+  Value nudge =
+      arith::SelectOp::create(b, loc, nonNegative, constI64(b, loc, 1ll << 30),
+                              constI64(b, loc, 1 - (1ll << 30)));
+  Value high =
+      arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, p, nudge),
+                             constI64(b, loc, 1ll << 31));
   // RoundingDivideByPOT.
   Value one = constI64(b, loc, 1);
   Value mask = arith::SubIOp::create(
@@ -209,8 +212,8 @@ static Value emitFixedPoint(OpBuilder &b, Location loc, Value x, Value m,
 /// any storage type anyway).
 static Value emitFloat(OpBuilder &b, Location loc, Value x, Value mf) {
   Value xf = arith::SIToFPOp::create(b, loc, b.getF32Type(), x);
-  Value r = math::RoundEvenOp::create(
-      b, loc, arith::MulFOp::create(b, loc, xf, mf));
+  Value r =
+      math::RoundEvenOp::create(b, loc, arith::MulFOp::create(b, loc, xf, mf));
   float bound = 4611686018427387904.0f; // 2^62
   r = arith::MaximumFOp::create(
       b, loc, r, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-bound)));
@@ -227,7 +230,7 @@ Value qmlir::qnn::emitRescale(OpBuilder &b, Location loc, Value x,
           ? emitFixedPoint(b, loc, x, columns[rescale.multiplier],
                            columns[rescale.left], columns[rescale.right])
           : emitFloat(b, loc, x, columns[rescale.floatMultiplier]);
-  Value identity = arith::TruncIOp::create(b, loc, b.getI1Type(),
-                                           columns[rescale.identity]);
+  Value identity =
+      arith::TruncIOp::create(b, loc, b.getI1Type(), columns[rescale.identity]);
   return arith::SelectOp::create(b, loc, identity, x, scaled);
 }

@@ -46,7 +46,8 @@ public:
                                       mlir::ValueRange args) const;
 
   /// Creates the 1-D constant tensors of every column (outside a body).
-  llvm::SmallVector<mlir::Value> materialize(mlir::ImplicitLocOpBuilder &b) const;
+  llvm::SmallVector<mlir::Value>
+  materialize(mlir::ImplicitLocOpBuilder &b) const;
   /// Reads every column at a dynamic channel `index` from `tensors`.
   llvm::SmallVector<mlir::Value> loadAt(mlir::OpBuilder &b, mlir::Location loc,
                                         llvm::ArrayRef<mlir::Value> tensors,

@@ -17,8 +17,7 @@ namespace qmlir::qnn {
 using namespace mlir;
 
 namespace {
-struct QNNExportABIPass
-    : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
+struct QNNExportABIPass : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
   using Base::Base;
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
