@@ -280,10 +280,7 @@ static FailureOr<Value> requantizeTensor(ImplicitLocOpBuilder &b, Operation *op,
                Value x =
                    emitExtend(nb, loc, args[0], in.isSigned, nb.getI64Type());
                x = arith::SubIOp::create(nb, loc, x, col[zpIn]);
-               x = arith::MaxSIOp::create(nb, loc, x,
-                                          constI64(nb, loc, INT32_MIN));
-               x = arith::MinSIOp::create(nb, loc, x,
-                                          constI64(nb, loc, INT32_MAX));
+               x = emitClampI32(nb, loc, x);
                Value r = emitRescale(nb, loc, x, col, *rescale);
                r = arith::AddIOp::create(nb, loc, r, col[zpOut]);
                linalg::YieldOp::create(nb, loc,
@@ -416,10 +413,7 @@ static FailureOr<Value> emitEpilogue(ImplicitLocOpBuilder &b, Operation *op,
                  v = arith::AddIOp::create(
                      nb, loc, v,
                      arith::ExtSIOp::create(nb, loc, i64, args[next++]));
-                 v = arith::MaxSIOp::create(nb, loc, v,
-                                            constI64(nb, loc, INT32_MIN));
-                 v = arith::MinSIOp::create(nb, loc, v,
-                                            constI64(nb, loc, INT32_MAX));
+                 v = emitClampI32(nb, loc, v);
                }
                Value r = emitRescale(nb, loc, v, col, *rescale);
                r = arith::AddIOp::create(nb, loc, r, col[zpOut]);
@@ -762,16 +756,7 @@ struct AddLowering : QNNPattern<AddOp> {
             };
             Value sum = arith::AddFOp::create(
                 nb, loc, scaled(v[0], zl, col[fl]), scaled(v[1], zr, col[fr]));
-            Value rounded = math::RoundEvenOp::create(nb, loc, sum);
-            float bound = 4611686018427387904.0f; // 2^62, exact in i64
-            rounded = arith::MaximumFOp::create(
-                nb, loc, rounded,
-                arith::ConstantOp::create(nb, loc, nb.getF32FloatAttr(-bound)));
-            rounded = arith::MinimumFOp::create(
-                nb, loc, rounded,
-                arith::ConstantOp::create(nb, loc, nb.getF32FloatAttr(bound)));
-            Value i =
-                arith::FPToSIOp::create(nb, loc, nb.getI64Type(), rounded);
+            Value i = emitRoundToI64(nb, loc, sum);
             return arith::AddIOp::create(nb, loc, i, constI64(nb, loc, zo))
                 .getResult();
           });

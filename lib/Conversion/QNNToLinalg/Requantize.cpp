@@ -175,9 +175,7 @@ FailureOr<RescaleColumns> qmlir::qnn::addRescale(ChannelTable &table,
 /// gemmlowp's fixed-point rescale, in i64 so no step overflows.
 static Value emitFixedPoint(OpBuilder &b, Location loc, Value x, Value m,
                             Value left, Value right) {
-  Value a = arith::ShLIOp::create(b, loc, x, left);
-  a = arith::MaxSIOp::create(b, loc, a, constI64(b, loc, INT32_MIN));
-  a = arith::MinSIOp::create(b, loc, a, constI64(b, loc, INT32_MAX));
+  Value a = emitClampI32(b, loc, arith::ShLIOp::create(b, loc, x, left));
   // SaturatingRoundingDoublingHighMul.
   Value p = arith::MulIOp::create(b, loc, a, m);
   Value zero = constI64(b, loc, 0);
@@ -207,19 +205,25 @@ static Value emitFixedPoint(OpBuilder &b, Location loc, Value x, Value m,
       b, loc, arith::ShRSIOp::create(b, loc, high, right), roundUp);
 }
 
-/// f32 multiply, round half to even; the result is clamped to +-2^62 before
-/// the conversion so that it stays exact in i64 (every such value saturates
-/// any storage type anyway).
-static Value emitFloat(OpBuilder &b, Location loc, Value x, Value mf) {
-  Value xf = arith::SIToFPOp::create(b, loc, b.getF32Type(), x);
-  Value r =
-      math::RoundEvenOp::create(b, loc, arith::MulFOp::create(b, loc, xf, mf));
+Value qmlir::qnn::emitRoundToI64(OpBuilder &b, Location loc, Value v) {
+  Value r = math::RoundEvenOp::create(b, loc, v);
   float bound = 4611686018427387904.0f; // 2^62
   r = arith::MaximumFOp::create(
       b, loc, r, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(-bound)));
   r = arith::MinimumFOp::create(
       b, loc, r, arith::ConstantOp::create(b, loc, b.getF32FloatAttr(bound)));
   return arith::FPToSIOp::create(b, loc, b.getI64Type(), r);
+}
+
+Value qmlir::qnn::emitClampI32(OpBuilder &b, Location loc, Value v) {
+  v = arith::MaxSIOp::create(b, loc, v, constI64(b, loc, INT32_MIN));
+  return arith::MinSIOp::create(b, loc, v, constI64(b, loc, INT32_MAX));
+}
+
+/// f32 multiply, round half to even.
+static Value emitFloat(OpBuilder &b, Location loc, Value x, Value mf) {
+  Value xf = arith::SIToFPOp::create(b, loc, b.getF32Type(), x);
+  return emitRoundToI64(b, loc, arith::MulFOp::create(b, loc, xf, mf));
 }
 
 Value qmlir::qnn::emitRescale(OpBuilder &b, Location loc, Value x,

@@ -86,6 +86,15 @@ mlir::Value emitRescale(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
                         llvm::ArrayRef<mlir::Value> columns,
                         const RescaleColumns &rescale);
 
+/// roundeven of an f32 as an exact i64; the value is first clamped to
+/// +-2^62, beyond which every storage type saturates anyway.
+mlir::Value emitRoundToI64(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value v);
+
+/// Saturates an i64 to the i32 range (staying i64).
+mlir::Value emitClampI32(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value v);
+
 /// Sign- or zero-extends a storage integer to `type`.
 mlir::Value emitExtend(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                        bool isSigned, mlir::Type type);
