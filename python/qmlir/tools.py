@@ -1,0 +1,39 @@
+"""Thin wrappers over qmlir's command-line tools."""
+
+import os
+import subprocess
+import tempfile
+
+import numpy as np
+
+BIN = os.environ.get("QMLIR_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
+
+
+class ToolError(RuntimeError):
+    pass
+
+
+def tool(name):
+    return os.path.join(BIN, name)
+
+
+def call(args):
+    """Runs a tool; raises ToolError with its stderr on failure."""
+    r = subprocess.run(args, capture_output=True, text=True)
+    if r.returncode != 0:
+        raise ToolError("%s failed:\n%s" % (os.path.basename(args[0]), r.stderr.strip()))
+    return r.stdout
+
+
+def run(model, *inputs, entry="main"):
+    """quant-run on numpy arrays (samples along axis 0); returns the results."""
+    with tempfile.TemporaryDirectory() as d:
+        paths = []
+        for i, a in enumerate(inputs):
+            paths.append(os.path.join(d, "in%d.npy" % i))
+            np.save(paths[-1], a)
+        out = os.path.join(d, "out.npz")
+        call([tool("quant-run"), model, "--entry=" + entry, "--output=" + out]
+             + ["--input=" + p for p in paths])
+        with np.load(out) as z:
+            return [z["arr_%d" % i] for i in range(len(z.files))]
