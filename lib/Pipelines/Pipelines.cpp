@@ -9,10 +9,45 @@
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+#include "mlir/Conversion/TosaToArith/TosaToArith.h"
+#include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
+#include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tosa/Transforms/Passes.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+
+void qmlir::buildNormalizePipeline(OpPassManager &pm) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  func.addPass(qnn::createQNNFakeQuantFromQDQ());
+  func.addPass(tosa::createTosaOptionalDecompositionsPass());
+  func.addPass(tosa::createTosaInferShapesPass());
+  func.addPass(tosa::createTosaToLinalgNamed());
+  func.addPass(tosa::createTosaToLinalg());
+  func.addPass(createTosaToTensorPass());
+  func.addPass(createTosaToArithPass());
+  pm.addPass(createCanonicalizerPass());
+}
+
+void qmlir::buildQuantizePipeline(OpPassManager &pm,
+                                  const QuantizeOptions &options) {
+  buildNormalizePipeline(pm);
+  pm.addPass(qnn::createQNNInstrument());
+  qnn::QNNQuantizeOptions quantize;
+  quantize.statsFile = options.stats;
+  quantize.method = options.method;
+  quantize.activationScheme = options.activationScheme;
+  quantize.activationType = options.activationType;
+  quantize.weightGranularity = options.weightGranularity;
+  quantize.rounding = options.rounding;
+  quantize.skip.assign(options.skip.begin(), options.skip.end());
+  quantize.strict = options.strict;
+  pm.addPass(qnn::createQNNQuantize(quantize));
+  pm.addPass(createCanonicalizerPass());
+}
 
 LogicalResult
 qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
@@ -41,6 +76,11 @@ qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
 }
 
 void qmlir::registerQMLIRPipelines() {
+  PassPipelineRegistration<QuantizeOptions>(
+      "qnn-quantize-pipeline",
+      "Quantize a float linalg or TOSA model into qnn from calibration "
+      "statistics (or QAT fake_quant ranges)",
+      buildQuantizePipeline);
   PassPipelineRegistration<LowerToLLVMOptions>(
       "qnn-lower-to-llvm",
       "Lower float, qnn or integer modules to the LLVM dialect for the host",

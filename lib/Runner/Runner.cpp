@@ -116,6 +116,22 @@ static llvm::Expected<FunctionType> signatureOf(ModuleOp module,
 
 CompiledFunction::~CompiledFunction() = default;
 
+void CompiledFunction::widenSubByte(std::vector<npy::Array> &outputs) const {
+  // Compiled code stores an i4 in the low bits of its byte; widen it so the
+  // byte holds the value.
+  for (auto [out, spec] : llvm::zip_equal(outputs, outputSpecs)) {
+    if (!spec.subByteBits)
+      continue;
+    unsigned shift = 8 - spec.subByteBits;
+    bool isSigned = spec.dtype == npy::DType::I8;
+    for (char &byte : out.data) {
+      auto u = static_cast<uint8_t>(byte << shift);
+      byte = isSigned ? static_cast<char>(static_cast<int8_t>(u) >> shift)
+                      : static_cast<char>(u >> shift);
+    }
+  }
+}
+
 llvm::Expected<std::unique_ptr<CompiledFunction>>
 CompiledFunction::create(ModuleOp module, StringRef entry) {
   llvm::Expected<FunctionType> signature = signatureOf(module, entry);
@@ -179,8 +195,11 @@ struct Descriptor {
 };
 } // namespace
 
-llvm::Expected<std::vector<npy::Array>>
-CompiledFunction::run(const std::vector<npy::Array> &inputs) {
+llvm::Error CompiledFunction::runEach(
+    const std::vector<npy::Array> &inputs,
+    llvm::function_ref<llvm::Error(int64_t, int64_t,
+                                   const std::vector<npy::Array> &)>
+        consume) {
   if (inputs.size() != inputSpecs.size())
     return error("the function takes " + llvm::Twine(inputSpecs.size()) +
                  " inputs, got " + llvm::Twine(inputs.size()));
@@ -217,9 +236,7 @@ CompiledFunction::run(const std::vector<npy::Array> &inputs) {
   for (const TensorSpec &spec : outputSpecs) {
     npy::Array out;
     out.dtype = spec.dtype;
-    if (samples)
-      out.shape.push_back(count);
-    out.shape.insert(out.shape.end(), spec.shape.begin(), spec.shape.end());
+    out.shape.assign(spec.shape.begin(), spec.shape.end());
     out.data.resize(out.numElements() * npy::itemSize(spec.dtype));
     outputs.push_back(std::move(out));
   }
@@ -236,10 +253,8 @@ CompiledFunction::run(const std::vector<npy::Array> &inputs) {
           const_cast<char *>(array.data.data()) + (extra ? s * bytes : 0);
       descriptors.emplace_back(data, shape);
     }
-    for (auto [out, spec] : llvm::zip_equal(outputs, outputSpecs)) {
-      int64_t bytes = out.data.size() / count;
-      descriptors.emplace_back(out.data.data() + s * bytes, spec.shape);
-    }
+    for (auto [out, spec] : llvm::zip_equal(outputs, outputSpecs))
+      descriptors.emplace_back(out.data.data(), spec.shape);
     SmallVector<void *> pointers, args;
     for (Descriptor &d : descriptors)
       pointers.push_back(d.words.data());
@@ -247,19 +262,37 @@ CompiledFunction::run(const std::vector<npy::Array> &inputs) {
       args.push_back(&p);
     if (llvm::Error err = engine->invokePacked(symbol, args))
       return err;
+    widenSubByte(outputs);
+    if (llvm::Error err = consume(s, samples ? count : 0, outputs))
+      return err;
   }
-  // Compiled code stores an i4 in the low bits of its byte; widen it so the
-  // byte holds the value.
-  for (auto [out, spec] : llvm::zip_equal(outputs, outputSpecs)) {
-    if (!spec.subByteBits)
-      continue;
-    unsigned shift = 8 - spec.subByteBits;
-    bool isSigned = spec.dtype == npy::DType::I8;
-    for (char &byte : out.data) {
-      auto u = static_cast<uint8_t>(byte << shift);
-      byte = isSigned ? static_cast<char>(static_cast<int8_t>(u) >> shift)
-                      : static_cast<char>(u >> shift);
-    }
-  }
-  return outputs;
+  return llvm::Error::success();
+}
+
+llvm::Expected<std::vector<npy::Array>>
+CompiledFunction::run(const std::vector<npy::Array> &inputs) {
+  std::vector<npy::Array> stacked;
+  llvm::Error err = runEach(
+      inputs,
+      [&](int64_t s, int64_t samples,
+          const std::vector<npy::Array> &outputs) -> llvm::Error {
+        if (s == 0)
+          for (const npy::Array &out : outputs) {
+            npy::Array all;
+            all.dtype = out.dtype;
+            if (samples)
+              all.shape.push_back(samples);
+            all.shape.insert(all.shape.end(), out.shape.begin(),
+                             out.shape.end());
+            all.data.resize(out.data.size() * std::max<int64_t>(samples, 1));
+            stacked.push_back(std::move(all));
+          }
+        for (auto [all, out] : llvm::zip_equal(stacked, outputs))
+          std::copy(out.data.begin(), out.data.end(),
+                    all.data.begin() + s * out.data.size());
+        return llvm::Error::success();
+      });
+  if (err)
+    return std::move(err);
+  return stacked;
 }

@@ -20,12 +20,50 @@ struct LowerToLLVMOptions
                             llvm::cl::init("")};
 };
 
+struct QuantizeOptions : public mlir::PassPipelineOptions<QuantizeOptions> {
+  Option<std::string> stats{*this, "stats",
+                            llvm::cl::desc("Statistics from quant-calibrate")};
+  Option<std::string> method{
+      *this, "method",
+      llvm::cl::desc("Range method for every tensor (minmax, ema, "
+                     "percentile[:P], mse, kl); default: the stats file's")};
+  Option<std::string> activationScheme{
+      *this, "activation-scheme",
+      llvm::cl::desc("asymmetric (default) or symmetric"),
+      llvm::cl::init("asymmetric")};
+  Option<std::string> activationType{*this, "activation-type",
+                                     llvm::cl::desc("i8 (default) or u8"),
+                                     llvm::cl::init("i8")};
+  Option<std::string> weightGranularity{
+      *this, "weight-granularity",
+      llvm::cl::desc("per-channel (default) or per-tensor"),
+      llvm::cl::init("per-channel")};
+  Option<std::string> rounding{*this, "rounding",
+                               llvm::cl::desc("fixedpoint (default) or fp32"),
+                               llvm::cl::init("fixedpoint")};
+  ListOption<std::string> skip{
+      *this, "skip",
+      llvm::cl::desc("Ids or location names of ops to keep in float")};
+  Option<bool> strict{*this, "strict",
+                      llvm::cl::desc("Fail on an op that cannot be quantized"),
+                      llvm::cl::init(false)};
+};
+
+/// What calibration and quantization both run first, so that their ids
+/// agree: QDQ pairs to fake_quant, TOSA to linalg, canonicalization.
+void buildNormalizePipeline(mlir::OpPassManager &pm);
+
+/// Float linalg/TOSA to qnn: normalize, qnn-instrument, qnn-quantize,
+/// canonicalize.
+void buildQuantizePipeline(mlir::OpPassManager &pm,
+                           const QuantizeOptions &options);
+
 /// Float (linalg, TOSA), qnn or integer modules to the LLVM dialect for the
 /// host, with the ABI of `qnn-export-abi`. Built only from registered passes.
 mlir::LogicalResult buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
                                              const LowerToLLVMOptions &options);
 
-/// Registers `qnn-lower-to-llvm`.
+/// Registers `qnn-lower-to-llvm` and `qnn-quantize-pipeline`.
 void registerQMLIRPipelines();
 
 /// Registers every upstream pass, every qmlir pass and the qmlir pipelines:

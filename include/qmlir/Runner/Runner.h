@@ -57,8 +57,18 @@ public:
   llvm::Expected<std::vector<npy::Array>>
   run(const std::vector<npy::Array> &inputs);
 
+  /// Like run, but hands each sample's results to `consume` instead of
+  /// stacking them, so memory stays bounded for any number of samples.
+  /// `consume(sample, samples, results)`; an error it returns stops the run.
+  llvm::Error
+  runEach(const std::vector<npy::Array> &inputs,
+          llvm::function_ref<llvm::Error(int64_t, int64_t,
+                                         const std::vector<npy::Array> &)>
+              consume);
+
 private:
   CompiledFunction() = default;
+  void widenSubByte(std::vector<npy::Array> &outputs) const;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::string symbol;
   llvm::SmallVector<TensorSpec> inputSpecs, outputSpecs;

@@ -6,6 +6,7 @@
 
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
@@ -28,6 +29,18 @@ struct QNNExportABIPass : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
                     UnitAttr::get(&getContext()));
       func->setAttr(qmlir::qnn::kSignatureAttrName,
                     TypeAttr::get(func.getFunctionType()));
+      // Each result gets its own buffer: a value returned twice is copied.
+      func.walk([](func::ReturnOp ret) {
+        llvm::DenseSet<Value> seen;
+        OpBuilder b(ret);
+        for (OpOperand &operand : ret->getOpOperands()) {
+          auto type = dyn_cast<RankedTensorType>(operand.get().getType());
+          if (!type || seen.insert(operand.get()).second)
+            continue;
+          operand.set(bufferization::AllocTensorOp::create(
+              b, ret.getLoc(), type, ValueRange{}, operand.get()));
+        }
+      });
     }
   }
 };

@@ -7,6 +7,12 @@
 #ifndef QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_H
 #define QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_H
 
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
@@ -14,6 +20,8 @@ namespace qmlir::qnn {
 
 /// Name of the attribute holding a function's tensor signature.
 inline constexpr llvm::StringLiteral kSignatureAttrName = "qnn.signature";
+/// Name of the attribute listing the ids of exposed observed results.
+inline constexpr llvm::StringLiteral kObservedAttrName = "qnn.observed";
 
 #define GEN_PASS_DECL
 #define GEN_PASS_REGISTRATION

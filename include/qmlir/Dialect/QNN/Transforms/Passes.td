@@ -10,6 +10,7 @@
 include "mlir/Pass/PassBase.td"
 
 def QNNExportABI : Pass<"qnn-export-abi", "::mlir::ModuleOp"> {
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
   let summary = "Mark public functions as entry points of compiled code";
   let description = [{
     Gives every public `func.func` the `llvm.emit_c_interface` attribute and
@@ -17,6 +18,9 @@ def QNNExportABI : Pass<"qnn-export-abi", "::mlir::ModuleOp"> {
     survives the lowering to the LLVM dialect. Runners (`quant-run`, the
     executables of `quant-compile`) read it to know element types, storage
     types and shapes once the function takes memref descriptors.
+
+    A tensor returned more than once is copied (`bufferization.alloc_tensor`)
+    so that every result has its own buffer.
 
     The compiled ABI, after `qnn-lower-to-llvm`, is
     `void _mlir_ciface_<name>(inputs..., outputs...)`, every argument a
@@ -26,6 +30,99 @@ def QNNExportABI : Pass<"qnn-export-abi", "::mlir::ModuleOp"> {
   let options = [
     Option<"entry", "entry", "std::string", /*default=*/"\"\"",
            "Only this function (default: every public function)">,
+  ];
+}
+
+def QNNFakeQuantFromQDQ : Pass<"qnn-fake-quant-from-qdq", "::mlir::func::FuncOp"> {
+  let summary = "Turn quant.qcast/quant.dcast pairs into qnn.fake_quant";
+  let description = [{
+    A `quant.dcast(quant.qcast(x))` pair is how quantization-aware models and
+    QDQ exporters mark a tensor's parameters. This pass rewrites each pair
+    whose `qcast` has no other use into `qnn.fake_quant {qtype}`, which keeps
+    the parameters through canonicalization (upstream folds the pair away)
+    and is what `qnn-quantize` reads them from.
+  }];
+  let dependentDialects = ["::qmlir::qnn::QNNDialect"];
+}
+
+def QNNInstrument : Pass<"qnn-instrument", "::mlir::ModuleOp"> {
+  let summary = "Put a qnn.observe on every tensor that needs parameters";
+  let description = [{
+    Inserts `qnn.observe` after every float tensor that depends on a
+    function argument: the arguments of public functions and the results of
+    ops computing from them (constants and values derived only from
+    constants are weights, quantized from their data instead).
+
+    Ids come from locations, so they stay stable across runs of the same
+    model: a name location `loc("conv1")` gives `conv1`, a file location
+    `model.mlir:12:5`, an argument `main.arg0`; `:N` names result N of a
+    multi-result op and `#K` the K-th later value with the same name (a TOSA
+    op lowers to several linalg ops sharing its location).
+  }];
+  let dependentDialects = ["::qmlir::qnn::QNNDialect"];
+}
+
+def QNNExposeObserved : Pass<"qnn-expose-observed", "::mlir::ModuleOp"> {
+  let summary = "Return every observed tensor from its function";
+  let description = [{
+    Replaces each `qnn.observe` by its operand and appends that operand to the
+    function's results, recording the ids in order as the `qnn.observed`
+    string array on the function. `quant-calibrate` runs the result to
+    collect statistics with the ordinary runner.
+  }];
+}
+
+def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
+  let summary = "Rewrite float linalg ops into qnn ops from calibrated ranges";
+  let description = [{
+    Reads the id of every value from its `qnn.observe` (run `qnn-instrument`
+    first), the statistics from `stats`, and rewrites float ops into qnn ops:
+
+    - contractions (`linalg.matmul` including transposed `indexing_maps`,
+      `batch_matmul`, `conv_2d_nchw_fchw`, `conv_2d_nhwc_hwcf`,
+      `conv_2d_nhwc_fhwc`, depthwise convolutions) with constant weights,
+      folding a zero `tensor.pad` into the padding, a bias (an `outs`
+      broadcast or a following add) and BatchNorm written as elementwise
+      per-channel add/sub/mul/div into the weights and bias; weights are
+      quantized at compile time (symmetric, narrow range, per channel by
+      default), the bias to i32 at input scale x weight scale;
+    - ReLU and clamps after an op fuse into its output range (a `qnn.clamp`
+      that usually folds away), also across reshapes;
+    - elementwise add and mul of activations, max pooling, and layout ops
+      (`tensor.expand_shape`, `tensor.collapse_shape`, `linalg.transpose`)
+      and `tensor.concat`; layout ops and max pooling keep their input's
+      parameters;
+    - `qnn.fake_quant` (quantization-aware training) gives the parameters of
+      the value it follows, weights included, with no statistics needed.
+
+    Values enter with `quant.qcast` and leave with `quant.dcast` only where a
+    float op or a function result needs them. Ops that cannot be quantized
+    stay in float with a remark, or fail the pass with `strict`.
+  }];
+  let options = [
+    Option<"statsFile", "stats", "std::string", /*default=*/"\"\"",
+           "Statistics written by quant-calibrate">,
+    Option<"method", "method", "std::string", /*default=*/"\"\"",
+           "Range method for every tensor (minmax, ema, percentile[:P], mse, "
+           "kl); default: the stats file's choice">,
+    Option<"activationScheme", "activation-scheme", "std::string",
+           /*default=*/"\"asymmetric\"",
+           "asymmetric (zero point from the range) or symmetric">,
+    Option<"activationType", "activation-type", "std::string",
+           /*default=*/"\"i8\"", "Activation storage: i8 or u8">,
+    Option<"weightGranularity", "weight-granularity", "std::string",
+           /*default=*/"\"per-channel\"", "per-channel or per-tensor">,
+    Option<"rounding", "rounding", "std::string", /*default=*/"\"fixedpoint\"",
+           "Rounding mode of the qnn ops: fixedpoint or fp32">,
+    ListOption<"skip", "skip", "std::string",
+               "Ids (or location names) of ops to keep in float">,
+    Option<"strict", "strict", "bool", /*default=*/"false",
+           "Fail instead of leaving an unquantizable op in float">,
+  ];
+  let dependentDialects = [
+    "::qmlir::qnn::QNNDialect", "::mlir::quant::QuantDialect",
+    "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect",
+    "::mlir::linalg::LinalgDialect"
   ];
 }
 

@@ -1,0 +1,164 @@
+//===- Instrument.cpp - Calibration probes ----------------------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+// qnn-fake-quant-from-qdq, qnn-instrument and qnn-expose-observed: the
+// passes that prepare a float model for calibration and quantization.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Path.h"
+
+namespace qmlir::qnn {
+#define GEN_PASS_DEF_QNNFAKEQUANTFROMQDQ
+#define GEN_PASS_DEF_QNNINSTRUMENT
+#define GEN_PASS_DEF_QNNEXPOSEOBSERVED
+#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace qmlir::qnn
+
+using namespace mlir;
+using namespace qmlir::qnn;
+
+namespace {
+
+struct FakeQuantFromQDQPass
+    : qmlir::qnn::impl::QNNFakeQuantFromQDQBase<FakeQuantFromQDQPass> {
+  void runOnOperation() override {
+    getOperation().walk([](quant::DequantizeCastOp dcast) {
+      auto qcast = dcast.getInput().getDefiningOp<quant::QuantizeCastOp>();
+      if (!qcast || !qcast->hasOneUse() ||
+          qcast.getInput().getType() != dcast.getType() ||
+          !isa<RankedTensorType>(dcast.getType()))
+        return;
+      Type element = getElementTypeOrSelf(qcast.getType());
+      if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(
+              element))
+        return;
+      OpBuilder b(dcast);
+      auto fq = FakeQuantOp::create(b, dcast.getLoc(), dcast.getType(),
+                                    qcast.getInput());
+      fq.setQtypeAttr(TypeAttr::get(element));
+      dcast.replaceAllUsesWith(fq.getResult());
+      dcast.erase();
+      qcast.erase();
+    });
+  }
+};
+
+/// The id stem of a location: a name, a file position or a fallback.
+static std::string locationName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto file = dyn_cast<FileLineColLoc>(loc))
+    return (llvm::sys::path::filename(file.getFilename().getValue()) + ":" +
+            Twine(file.getLine()) + ":" + Twine(file.getColumn()))
+        .str();
+  if (auto call = dyn_cast<CallSiteLoc>(loc))
+    return locationName(call.getCallee());
+  if (auto fused = dyn_cast<FusedLoc>(loc)) {
+    std::string name;
+    for (Location l : fused.getLocations())
+      name += (name.empty() ? "" : "+") + locationName(l);
+    return name;
+  }
+  return "";
+}
+
+static bool isFloatTensor(Type type) {
+  auto t = dyn_cast<RankedTensorType>(type);
+  return t && isa<FloatType>(t.getElementType());
+}
+
+struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
+  void runOnOperation() override {
+    llvm::StringMap<unsigned> uses;
+    auto uniqueId = [&](std::string stem) {
+      unsigned n = uses[stem]++;
+      return n ? stem + "#" + std::to_string(n) : stem;
+    };
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      if (func.isDeclaration())
+        continue;
+      // Values computed from the arguments; everything else is a weight.
+      llvm::DenseSet<Value> dynamic;
+      OpBuilder b(func.getBody());
+      for (BlockArgument arg : func.getArguments()) {
+        dynamic.insert(arg);
+        if (!isFloatTensor(arg.getType()) || !func.isPublic())
+          continue;
+        std::string id = uniqueId(
+            (func.getSymName() + ".arg" + Twine(arg.getArgNumber())).str());
+        auto probe = ObserveOp::create(b, arg.getLoc(), arg.getType(), arg,
+                                       b.getStringAttr(id));
+        arg.replaceAllUsesExcept(probe.getResult(), probe);
+        dynamic.insert(probe.getResult());
+      }
+      func.getBody().walk([&](Operation *op) {
+        if (op->getParentOp() != func)
+          return;
+        if (isa<ObserveOp>(op))
+          return;
+        if (!llvm::any_of(op->getOperands(),
+                          [&](Value v) { return dynamic.contains(v); }))
+          return;
+        for (OpResult result : op->getResults()) {
+          dynamic.insert(result);
+          if (!isFloatTensor(result.getType()))
+            continue;
+          std::string stem = locationName(op->getLoc());
+          if (stem.empty())
+            stem = op->getName().getStringRef().str();
+          if (op->getNumResults() > 1)
+            stem += ":" + std::to_string(result.getResultNumber());
+          b.setInsertionPointAfter(op);
+          auto probe =
+              ObserveOp::create(b, op->getLoc(), result.getType(), result,
+                                b.getStringAttr(uniqueId(stem)));
+          result.replaceAllUsesExcept(probe.getResult(), probe);
+          // The walk has already moved past the new probe.
+          dynamic.insert(probe.getResult());
+        }
+      });
+    }
+  }
+};
+
+struct ExposeObservedPass
+    : qmlir::qnn::impl::QNNExposeObservedBase<ExposeObservedPass> {
+  void runOnOperation() override {
+    for (auto func : getOperation().getOps<func::FuncOp>()) {
+      SmallVector<ObserveOp> probes;
+      func.walk([&](ObserveOp op) { probes.push_back(op); });
+      if (probes.empty())
+        continue;
+      if (!func.getBody().hasOneBlock()) {
+        func.emitError("qnn-expose-observed needs a single-block function");
+        return signalPassFailure();
+      }
+      auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
+      SmallVector<Value> observed;
+      SmallVector<Attribute> ids;
+      for (ObserveOp probe : probes) {
+        observed.push_back(probe.getInput());
+        ids.push_back(probe.getIdAttr());
+        probe.replaceAllUsesWith(probe.getInput());
+        probe.erase();
+      }
+      SmallVector<Value> results(ret.getOperands());
+      llvm::append_range(results, observed);
+      ret->setOperands(results);
+      func.setFunctionType(FunctionType::get(&getContext(),
+                                             func.getArgumentTypes(),
+                                             ValueRange(results).getTypes()));
+      func->setAttr(kObservedAttrName, ArrayAttr::get(&getContext(), ids));
+    }
+  }
+};
+
+} // namespace
