@@ -23,6 +23,7 @@ config.substitutions.append(("%llvm_version", config.llvm_version))
 llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
 llvm_config.with_environment("PYTHONPATH", os.path.join(config.qmlir_src_root, "python"), append_path=True)
 llvm_config.with_environment("PATH", config.qmlir_tools_dir, append_path=True)
+config.environment["QMLIR_BIN"] = config.qmlir_tools_dir
 # FileCheck, not, count: Debian keeps them outside the default PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()

@@ -178,13 +178,16 @@ static std::pair<double, double> klRange(const TensorStats &s) {
   double amax = std::max(std::abs(s.min), std::abs(s.max));
   if (amax == 0)
     return {0, 0};
-  constexpr size_t bins = 1024, levels = 128;
+  constexpr size_t bins = 2048, levels = 128;
   std::vector<double> hist(bins, 0);
   for (size_t i = 0; i < h.counts.size(); ++i) {
     double x = std::abs(h.lo + (i + 0.5) * h.binWidth());
     hist[std::min<size_t>(static_cast<size_t>(x / amax * bins), bins - 1)] +=
         h.counts[i];
   }
+  // Exact zeros (ReLU outputs) are representable at any threshold; left in,
+  // their spike dominates the divergence and drags the threshold down.
+  hist[0] = 0;
   double bestKL = INFINITY;
   size_t bestI = bins;
   for (size_t i = levels; i <= bins; ++i) {

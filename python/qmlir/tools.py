@@ -37,3 +37,36 @@ def run(model, *inputs, entry="main"):
              + ["--input=" + p for p in paths])
         with np.load(out) as z:
             return [z["arr_%d" % i] for i in range(len(z.files))]
+
+
+def calibrate(model, data, stats, method=None, progress="none"):
+    """quant-calibrate: statistics of `model` over `data` (one array per
+    argument, samples along axis 0) written to `stats`."""
+    with tempfile.TemporaryDirectory() as d:
+        args = [tool("quant-calibrate"), model, "-o", stats, "--progress=" + progress]
+        for i, a in enumerate(data):
+            path = os.path.join(d, "data%d.npy" % i)
+            np.save(path, a)
+            args.append("--data=" + path)
+        if method:
+            args.append("--method=" + method)
+        if progress == "none":
+            call(args)
+        else:  # let the progress bar reach the terminal
+            if subprocess.run(args).returncode != 0:
+                raise ToolError("quant-calibrate failed")
+
+
+def quantize(model, output, stats=None, **options):
+    """qnn-quantize-pipeline through quant-opt; options use the pipeline's
+    names with '_' for '-' (activation_type="u8", skip=["conv1"], ...)."""
+    opts = []
+    if stats:
+        opts.append("stats=" + stats)
+    for key, value in options.items():
+        if isinstance(value, (list, tuple)):
+            value = ",".join(value)
+        elif isinstance(value, bool):
+            value = "true" if value else "false"
+        opts.append("%s=%s" % (key.replace("_", "-"), value))
+    call([tool("quant-opt"), model, "--qnn-quantize-pipeline=" + " ".join(opts), "-o", output])

@@ -423,6 +423,7 @@ private:
   DenseMap<Value, std::string> ids;
   DenseMap<Value, Value> quantized;
   SmallVector<Operation *> handled;
+  SmallVector<Operation *> unsupported;
   llvm::DenseSet<Operation *> handledSet;
   bool failedStrict = false;
 };
@@ -1011,10 +1012,20 @@ LogicalResult Quantizer::run() {
     if (type && type.getRank() > 0)
       if (std::optional<Elementwise> e =
               matchElementwise(op, type.getRank() - 1))
-        if (e->other)
+        if (e->other) {
           (void)quantizeBinary(op, *e);
+          continue;
+        }
+    // Anything else computing on activations has no quantized form.
+    if (ids.count(op->getResult(0)))
+      unsupported.push_back(op);
   }
   finish();
+  // Report those still in use: a pad folded into a conv, say, is not.
+  for (Operation *op : unsupported)
+    if (!op->use_empty())
+      (void)keepFloat(op, op->getName().getStringRef() +
+                              " has no quantized form");
   return failure(failedStrict);
 }
 

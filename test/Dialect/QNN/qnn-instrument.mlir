@@ -1,0 +1,49 @@
+// RUN: quant-opt %s -split-input-file --qnn-instrument | FileCheck %s
+
+// Probes go on arguments and on every float tensor computed from them; ids
+// come from locations; weights (constants) get none.
+
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: (%[[X:.*]]: tensor<1x4xf32>)
+// CHECK: %[[PX:.*]] = qnn.observe %[[X]] id = "main.arg0"
+// CHECK-NOT: qnn.observe %cst
+// CHECK: %[[MM:.*]] = linalg.matmul ins(%[[PX]],
+// CHECK: %[[PMM:.*]] = qnn.observe %[[MM]] id = "fc"
+// CHECK: %[[R:.*]] = linalg.generic {{.*}} ins(%[[PMM]] :
+// CHECK: qnn.observe %[[R]] id = "relu"
+// CHECK: %[[R2:.*]] = linalg.generic
+// CHECK: qnn.observe %[[R2]] id = "relu#1"
+// CHECK: %[[A:.*]] = linalg.add
+// CHECK: qnn.observe %[[A]] id = "qnn-instrument.mlir:{{[0-9]+}}:{{[0-9]+}}"
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x3xf32> {
+  %w = arith.constant dense<1.0> : tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3xf32>) -> tensor<1x3xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<1x4xf32>, tensor<4x3xf32>) outs(%z : tensor<1x3xf32>) -> tensor<1x3xf32> loc("fc")
+  %r = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%mm : tensor<1x3xf32>) outs(%e : tensor<1x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x3xf32> loc("relu")
+  %r2 = linalg.generic {indexing_maps = [affine_map<(d0, d1) -> (d0, d1)>, affine_map<(d0, d1) -> (d0, d1)>], iterator_types = ["parallel", "parallel"]} ins(%r : tensor<1x3xf32>) outs(%e : tensor<1x3xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = arith.maximumf %in, %zero : f32
+    linalg.yield %m : f32
+  } -> tensor<1x3xf32> loc("relu")
+  %a = linalg.add ins(%r2, %mm : tensor<1x3xf32>, tensor<1x3xf32>) outs(%e : tensor<1x3xf32>) -> tensor<1x3xf32>
+  return %a : tensor<1x3xf32>
+}
+
+// -----
+
+// Private functions' arguments are not entry points and get no probe; the
+// values computed from them do.
+
+// CHECK-LABEL: func.func private @helper
+// CHECK-NOT: qnn.observe %arg0
+// CHECK: qnn.observe {{.*}} id = "fc#1"
+func.func private @helper(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %y = arith.addf %x, %x : tensor<2xf32> loc("fc#1")
+  return %y : tensor<2xf32>
+}
