@@ -406,6 +406,7 @@ private:
   LogicalResult quantizeMaxPool(Operation *op);
   LogicalResult quantizeLayout(Operation *op);
   LogicalResult quantizeConcat(tensor::ConcatOp op);
+  LogicalResult quantizeFakeQuant(FakeQuantOp op);
   /// Follows single-use clamps, reshapes and a QAT fake_quant after `v`,
   /// appending them to `tail`; returns the last value.
   Value followTail(Value v, SmallVectorImpl<Operation *> &tail);
@@ -966,6 +967,31 @@ LogicalResult Quantizer::quantizeConcat(tensor::ConcatOp op) {
   return success();
 }
 
+/// A QAT fake_quant on an activation becomes the quantization of its input
+/// with the fake_quant's parameters (weights' fake_quants are read by their
+/// contraction instead).
+LogicalResult Quantizer::quantizeFakeQuant(FakeQuantOp op) {
+  std::optional<quant::QuantizedType> t = qatType(op.getResult());
+  auto type = dyn_cast_if_present<quant::UniformQuantizedType>(
+      t.value_or(quant::QuantizedType()));
+  if (!type || !op.getType().getElementType().isF32() ||
+      matchPattern(op.getInput(), m_Constant()))
+    return failure();
+  Value q = quantized.lookup(op.getInput());
+  b.setInsertionPoint(op);
+  auto qType = op.getType().clone(type);
+  if (!q)
+    q = quant::QuantizeCastOp::create(b, op.getLoc(), qType, op.getInput());
+  else if (q.getType() != qType)
+    q = RequantizeOp::create(
+        b, op.getLoc(), qType, q,
+        RoundingModeAttr::get(func.getContext(), options.rounding));
+  map(op.getResult(), q);
+  handled.push_back(op);
+  handledSet.insert(op);
+  return success();
+}
+
 LogicalResult Quantizer::run() {
   // Ids from the probes; the probes themselves go.
   SmallVector<ObserveOp> probes;
@@ -985,6 +1011,10 @@ LogicalResult Quantizer::run() {
     std::string id = idOf(op);
     if (!id.empty() && options.skip.contains(id)) {
       op->emitRemark() << "kept in float: in the skip list";
+      continue;
+    }
+    if (auto fq = dyn_cast<FakeQuantOp>(op)) {
+      (void)quantizeFakeQuant(fq);
       continue;
     }
     if (std::optional<Contraction> c = matchContraction(op)) {
@@ -1024,8 +1054,8 @@ LogicalResult Quantizer::run() {
   // Report those still in use: a pad folded into a conv, say, is not.
   for (Operation *op : unsupported)
     if (!op->use_empty())
-      (void)keepFloat(op, op->getName().getStringRef() +
-                              " has no quantized form");
+      (void)keepFloat(op,
+                      op->getName().getStringRef() + " has no quantized form");
   return failure(failedStrict);
 }
 
