@@ -121,3 +121,28 @@ func.func @main(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
   %s = linalg.add ins(%a, %b : tensor<4xf32>, tensor<4xf32>) outs(%e : tensor<4xf32>) -> tensor<4xf32> loc("add")
   return %s : tensor<4xf32>
 }
+
+// -----
+
+// A zero pad of a quantized tensor pads the stored integers with the zero
+// point (stats "fc": [-2, 3], zero point -26).
+
+// CHECK-LABEL: func.func @main
+// CHECK: %[[Y:.*]] = qnn.matmul
+// CHECK: %[[S:.*]] = quant.scast %[[Y]] : tensor<1x3x!quant.uniform<i8:f32, {{.*}}:-26>> to tensor<1x3xi8>
+// CHECK: %[[P:.*]] = tensor.pad %[[S]] low[0, 1] high[0, 1]
+// CHECK:   tensor.yield %c-26_i8 : i8
+// CHECK: %[[Q:.*]] = quant.scast %[[P]] : tensor<1x5xi8> to tensor<1x5x!quant.uniform<i8:f32, {{.*}}:-26>>
+// CHECK: quant.dcast %[[Q]]
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x5xf32> {
+  %w = arith.constant dense<1.0> : tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3xf32>) -> tensor<1x3xf32>
+  %mm = linalg.matmul ins(%x, %w : tensor<1x4xf32>, tensor<4x3xf32>) outs(%z : tensor<1x3xf32>) -> tensor<1x3xf32> loc("fc")
+  %p = tensor.pad %mm low[0, 1] high[0, 1] {
+  ^bb0(%i: index, %j: index):
+    tensor.yield %zero : f32
+  } : tensor<1x3xf32> to tensor<1x5xf32>
+  return %p : tensor<1x5xf32>
+}

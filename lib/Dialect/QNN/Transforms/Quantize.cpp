@@ -127,7 +127,8 @@ struct Elementwise {
 static std::optional<Elementwise> matchElementwise(Operation *op,
                                                    unsigned channel) {
   auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
-  if (!linalgOp || linalgOp.getNumDpsInputs() != 2 ||
+  unsigned numInputs = linalgOp ? linalgOp.getNumDpsInputs() : 0;
+  if (!linalgOp || numInputs < 1 || numInputs > 2 ||
       linalgOp.getNumDpsInits() != 1 ||
       linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
       !linalgOp.getIndexingMapsArray().back().isIdentity())
@@ -143,11 +144,30 @@ static std::optional<Elementwise> matchElementwise(Operation *op,
           .Case([](arith::MulFOp) { return Elementwise::Mul; })
           .Case([](arith::DivFOp) { return Elementwise::Div; })
           .Default([](Operation *) { return std::nullopt; });
-  if (!kind || compute.getOperand(0) != body->getArgument(0) ||
-      compute.getOperand(1) != body->getArgument(1))
+  if (!kind || compute.getOperand(0) != body->getArgument(0))
+    return std::nullopt;
+  // One input: `x op c` with a scalar constant captured by the body.
+  if (numInputs == 1) {
+    std::optional<double> c = scalarConstant(compute.getOperand(1));
+    if (!c || !linalgOp.getIndexingMapsArray()[0].isIdentity())
+      return std::nullopt;
+    return Elementwise{*kind, linalgOp.getDpsInputs()[0], Value(),
+                       SmallVector<double>{*c}};
+  }
+  if (compute.getOperand(1) != body->getArgument(1))
     return std::nullopt;
   SmallVector<AffineMap> maps = linalgOp.getIndexingMapsArray();
   Value lhs = linalgOp.getDpsInputs()[0], rhs = linalgOp.getDpsInputs()[1];
+  // Add and mul commute: a constant may come first (TOSA's bias add).
+  if ((*kind == Elementwise::Add || *kind == Elementwise::Mul) &&
+      !maps[0].isIdentity() && maps[1].isIdentity()) {
+    std::swap(lhs, rhs);
+    std::swap(maps[0], maps[1]);
+  } else if ((*kind == Elementwise::Add || *kind == Elementwise::Mul) &&
+             maps[0].isIdentity() && maps[1].isIdentity() &&
+             channelConstant(lhs, maps[0], channel)) {
+    std::swap(lhs, rhs);
+  }
   Elementwise e{*kind, lhs, Value(), std::nullopt};
   if (!maps[0].isIdentity())
     return std::nullopt;
@@ -229,6 +249,10 @@ struct Contraction {
   SmallVector<int64_t> strides{1, 1}, dilations{1, 1}, padding{0, 0, 0, 0};
   int64_t groups = 1;
   Value weightValue; // the float weight operand (for QAT fake_quant)
+  /// The float value the qnn op replaces and the ops producing it from `op`
+  /// (a depthwise multiplier's collapse of [C, M] into channels).
+  Value result;
+  SmallVector<Operation *> reshapes;
 };
 } // namespace
 
@@ -263,6 +287,35 @@ static SmallVector<int64_t> attrValues(DenseIntElementsAttr attr) {
                              [](int64_t v) { return v; });
 }
 
+/// The spatial padding of a tensor.pad feeding a pool or conv (which then
+/// reads the pad's source), if it pads only H and W with static sizes.
+static std::optional<SmallVector<int64_t>> spatialPadding(tensor::PadOp pad,
+                                                          bool nchw) {
+  SmallVector<int64_t> low(pad.getStaticLow()), high(pad.getStaticHigh());
+  if (low.size() != 4 || ShapedType::isDynamicShape(low) ||
+      ShapedType::isDynamicShape(high))
+    return std::nullopt;
+  unsigned h = nchw ? 2 : 1;
+  for (unsigned d = 0; d < 4; ++d)
+    if (d != h && d != h + 1 && (low[d] || high[d]))
+      return std::nullopt;
+  return SmallVector<int64_t>{low[h], low[h + 1], high[h], high[h + 1]};
+}
+
+/// Strides, dilations and window of a linalg pooling op.
+static void poolAttributes(Operation *op, SmallVectorImpl<int64_t> &strides,
+                           SmallVectorImpl<int64_t> &dilations) {
+  auto get = [&](auto pool) {
+    strides.assign(attrValues(pool.getStrides()));
+    dilations.assign(attrValues(pool.getDilations()));
+  };
+  llvm::TypeSwitch<Operation *>(op)
+      .Case([&](linalg::PoolingNchwMaxOp p) { get(p); })
+      .Case([&](linalg::PoolingNhwcMaxOp p) { get(p); })
+      .Case([&](linalg::PoolingNchwSumOp p) { get(p); })
+      .Case([&](linalg::PoolingNhwcSumOp p) { get(p); });
+}
+
 /// Recognizes a float contraction with constant weights (looking through a
 /// qnn.fake_quant on them) and brings it to qnn's form.
 static std::optional<Contraction> matchContraction(Operation *op) {
@@ -272,6 +325,7 @@ static std::optional<Contraction> matchContraction(Operation *op) {
     return std::nullopt;
   Contraction c;
   c.op = op;
+  c.result = op->getResult(0);
   c.input = linalgOp.getDpsInputs()[0];
   c.init = linalgOp.getDpsInits()[0];
   c.weightValue = linalgOp.getDpsInputs()[1];
@@ -351,6 +405,23 @@ static std::optional<Contraction> matchContraction(Operation *op) {
     c.groups = shape[2];
     return c;
   }
+  if (auto conv = dyn_cast<linalg::DepthwiseConv2DNhwcHwcmOp>(op)) {
+    // [N, OH, OW, C, M] then collapsed to C * M channels (TOSA's form).
+    auto collapse = dyn_cast_if_present<tensor::CollapseShapeOp>(
+        singleUser(op->getResult(0)));
+    if (!collapse || collapse.getReassociationIndices().size() != 4 ||
+        collapse.getReassociationIndices()[3] !=
+            ReassociationIndices{3, 4})
+      return std::nullopt;
+    setConv(Layout::NHWC, conv.getStrides(), conv.getDilations());
+    c.weights = *weights; // [KH, KW, C, M]: filter c * M + m reads channel c
+    c.weightShape = {shape[0], shape[1], 1, shape[2] * shape[3]};
+    c.weightAxis = 3;
+    c.groups = shape[2];
+    c.result = collapse.getResult();
+    c.reshapes.push_back(collapse);
+    return c;
+  }
   if (auto conv = dyn_cast<linalg::DepthwiseConv2DNchwChwOp>(op)) {
     setConv(Layout::NCHW, conv.getStrides(), conv.getDilations());
     c.weights = *weights; // [C, KH, KW] is FCHW with one channel per group
@@ -404,6 +475,8 @@ private:
   LogicalResult quantizeBinary(Operation *op, const Elementwise &e);
   LogicalResult quantizeClamp(Operation *op, const Clamp &c);
   LogicalResult quantizeMaxPool(Operation *op);
+  LogicalResult quantizeAvgPool(Operation *op);
+  LogicalResult quantizePad(tensor::PadOp op);
   LogicalResult quantizeLayout(Operation *op);
   LogicalResult quantizeConcat(tensor::ConcatOp op);
   LogicalResult quantizeFakeQuant(FakeQuantOp op);
@@ -671,7 +744,7 @@ quantizeWeights(MLIRContext *ctx, ArrayRef<float> w, ArrayRef<int64_t> shape,
 
 LogicalResult Quantizer::quantizeContraction(Contraction &c) {
   MLIRContext *ctx = func.getContext();
-  Value result = c.op->getResult(0);
+  Value result = c.result;
   auto resultType = cast<RankedTensorType>(result.getType());
   int64_t channels = resultType.getDimSize(c.resultAxis);
   unsigned rank = resultType.getRank();
@@ -679,6 +752,8 @@ LogicalResult Quantizer::quantizeContraction(Contraction &c) {
   // Bias from the init (zero fill or broadcast constant).
   SmallVector<double> scale(channels, 1.0), shift(channels, 0.0);
   if (!isZeroFill(c.init)) {
+    if (!c.reshapes.empty())
+      return keepFloat(c.op, "accumulates into a non-zero init");
     std::optional<SmallVector<double>> bias = channelConstant(
         c.init, AffineMap::getMultiDimIdentityMap(rank, ctx), c.resultAxis);
     if (!bias)
@@ -728,23 +803,13 @@ LogicalResult Quantizer::quantizeContraction(Contraction &c) {
 
   // Input: fold a zero pad of the spatial dimensions into the conv.
   Value input = c.input;
-  if (c.isConv) {
-    if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
-      std::optional<double> value;
-      if (Value cst = pad.getConstantPaddingValue())
-        value = scalarConstant(cst);
-      SmallVector<int64_t> low(pad.getStaticLow()), high(pad.getStaticHigh());
-      unsigned h = c.layout == Layout::NCHW ? 2 : 1;
-      bool spatialOnly = value && *value == 0.0 && low.size() == 4 &&
-                         !ShapedType::isDynamicShape(low) &&
-                         !ShapedType::isDynamicShape(high);
-      for (unsigned d = 0; d < 4 && spatialOnly; ++d)
-        if (d != h && d != h + 1 && (low[d] || high[d]))
-          spatialOnly = false;
-      if (spatialOnly) {
-        c.padding = {low[h], low[h + 1], high[h], high[h + 1]};
-        input = pad.getSource();
-      }
+  if (auto pad = input.getDefiningOp<tensor::PadOp>(); pad && c.isConv) {
+    Value cst = pad.getConstantPaddingValue();
+    std::optional<SmallVector<int64_t>> p =
+        spatialPadding(pad, c.layout == Layout::NCHW);
+    if (cst && scalarConstant(cst) == 0.0 && p) {
+      c.padding = *p;
+      input = pad.getSource();
     }
   }
 
@@ -826,6 +891,7 @@ LogicalResult Quantizer::quantizeContraction(Contraction &c) {
     return keepFloat(c.op, "the qnn op does not verify (see above)");
   }
   Value q = qop->getResult(0);
+  affine.insert(affine.begin(), c.reshapes.begin(), c.reshapes.end());
   affine.insert(affine.begin(), c.op);
   for (Operation *op : affine) {
     map(op->getResult(0), q);
@@ -871,30 +937,113 @@ LogicalResult Quantizer::quantizeClamp(Operation *op, const Clamp &c) {
   return success();
 }
 
+LogicalResult Quantizer::quantizeAvgPool(Operation *op) {
+  auto pool = cast<linalg::LinalgOp>(op);
+  bool nchw = isa<linalg::PoolingNchwSumOp>(op);
+  auto window = cast<RankedTensorType>(pool.getDpsInputs()[1].getType());
+  double count = window.getNumElements();
+  // The sum becomes an average through a division (or multiplication) by
+  // the window size.
+  Operation *user = singleUser(op->getResult(0));
+  std::optional<Elementwise> e =
+      user ? matchElementwise(user, 0) : std::nullopt;
+  if (!isZeroFill(pool.getDpsInits()[0]) || !e || !e->constant ||
+      e->constant->size() != 1 || e->x != op->getResult(0) ||
+      !((e->kind == Elementwise::Div && (*e->constant)[0] == count) ||
+        (e->kind == Elementwise::Mul &&
+         scalesEqual((*e->constant)[0] * count, 1.0))))
+    return keepFloat(op, "a sum pool that is not an average");
+  Value input = pool.getDpsInputs()[0];
+  SmallVector<int64_t> padding{0, 0, 0, 0};
+  if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
+    Value cst = pad.getConstantPaddingValue();
+    std::optional<SmallVector<int64_t>> p = spatialPadding(pad, nchw);
+    if (!cst || scalarConstant(cst) != 0.0 || !p)
+      return keepFloat(op, "padding the qnn op cannot express");
+    padding = *p;
+    input = pad.getSource();
+  }
+  SmallVector<int64_t> strides, dilations;
+  poolAttributes(op, strides, dilations);
+  if (llvm::any_of(dilations, [](int64_t d) { return d != 1; }))
+    return keepFloat(op, "dilated pooling");
+  Value q = getQuantized(input, op);
+  if (!q)
+    return failure();
+  SmallVector<Operation *> tail;
+  Value final = followTail(user->getResult(0), tail);
+  FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
+  if (failed(outType))
+    return failure();
+  b.setInsertionPoint(op);
+  auto resultType =
+      cast<RankedTensorType>(op->getResult(0).getType()).clone(*outType);
+  // Zero padding divided by the whole window: padded positions count.
+  auto qop = AvgPool2DOp::create(
+      b, op->getLoc(), resultType, q,
+      LayoutAttr::get(func.getContext(), nchw ? Layout::NCHW : Layout::NHWC),
+      b.getDenseI64ArrayAttr(window.getShape()),
+      b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(padding),
+      b.getBoolAttr(true),
+      RoundingModeAttr::get(func.getContext(), options.rounding));
+  if (failed(mlir::verify(qop))) {
+    qop->erase();
+    return keepFloat(op, "padding the qnn op cannot express");
+  }
+  for (Operation *o : {op, user}) {
+    map(o->getResult(0), qop);
+    handled.push_back(o);
+    handledSet.insert(o);
+  }
+  emitTail(qop, tail);
+  return success();
+}
+
+/// A zero pad of a quantized tensor pads its storage with the zero point.
+LogicalResult Quantizer::quantizePad(tensor::PadOp op) {
+  Value q = quantized.lookup(op.getSource());
+  Value cst = op.getConstantPaddingValue();
+  if (!q || !cst || scalarConstant(cst) != 0.0)
+    return failure();
+  auto type = cast<RankedTensorType>(q.getType());
+  auto element = dyn_cast<quant::UniformQuantizedType>(type.getElementType());
+  if (!element)
+    return failure();
+  b.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  Type storage = element.getStorageType();
+  Value ints = quant::StorageCastOp::create(b, loc, type.clone(storage), q);
+  Value zp = arith::ConstantOp::create(
+      b, loc, IntegerAttr::get(storage, element.getZeroPoint()));
+  auto padded = tensor::PadOp::create(
+      b, loc, op.getResultType().clone(storage), ints, op.getMixedLowPad(),
+      op.getMixedHighPad(), zp);
+  Value out = quant::StorageCastOp::create(
+      b, loc, op.getResultType().clone(element), padded);
+  map(op.getResult(), out);
+  handled.push_back(op);
+  handledSet.insert(op);
+  return success();
+}
+
 LogicalResult Quantizer::quantizeMaxPool(Operation *op) {
   auto pool = cast<linalg::LinalgOp>(op);
   bool nchw = isa<linalg::PoolingNchwMaxOp>(op);
   Value input = pool.getDpsInputs()[0];
   SmallVector<int64_t> padding{0, 0, 0, 0};
   if (auto pad = input.getDefiningOp<tensor::PadOp>()) {
-    unsigned h = nchw ? 2 : 1;
-    SmallVector<int64_t> low(pad.getStaticLow()), high(pad.getStaticHigh());
-    padding = {low[h], low[h + 1], high[h], high[h + 1]};
+    std::optional<SmallVector<int64_t>> p = spatialPadding(pad, nchw);
+    if (!p)
+      return keepFloat(op, "padding the qnn op cannot express");
+    padding = *p;
     input = pad.getSource();
   }
   Value q = quantized.lookup(input);
   if (!q)
     return failure();
-  DenseIntElementsAttr strides, dilations;
-  if (auto p = dyn_cast<linalg::PoolingNchwMaxOp>(op)) {
-    strides = p.getStrides();
-    dilations = p.getDilations();
-  } else {
-    auto n = cast<linalg::PoolingNhwcMaxOp>(op);
-    strides = n.getStrides();
-    dilations = n.getDilations();
-  }
-  if (llvm::any_of(attrValues(dilations), [](int64_t d) { return d != 1; }))
+  SmallVector<int64_t> strides, dilations;
+  poolAttributes(op, strides, dilations);
+  if (llvm::any_of(dilations, [](int64_t d) { return d != 1; }))
     return keepFloat(op, "dilated pooling");
   auto window = cast<RankedTensorType>(pool.getDpsInputs()[1].getType());
   b.setInsertionPoint(op);
@@ -905,8 +1054,7 @@ LogicalResult Quantizer::quantizeMaxPool(Operation *op) {
       b, op->getLoc(), resultType, q,
       LayoutAttr::get(func.getContext(), nchw ? Layout::NCHW : Layout::NHWC),
       b.getDenseI64ArrayAttr(window.getShape()),
-      b.getDenseI64ArrayAttr(attrValues(strides)),
-      b.getDenseI64ArrayAttr(padding));
+      b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(padding));
   if (failed(mlir::verify(qop))) {
     qop->erase();
     return keepFloat(op, "padding the qnn op cannot express");
@@ -1023,6 +1171,14 @@ LogicalResult Quantizer::run() {
     }
     if (isa<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>(op)) {
       (void)quantizeMaxPool(op);
+      continue;
+    }
+    if (isa<linalg::PoolingNchwSumOp, linalg::PoolingNhwcSumOp>(op)) {
+      (void)quantizeAvgPool(op);
+      continue;
+    }
+    if (auto pad = dyn_cast<tensor::PadOp>(op)) {
+      (void)quantizePad(pad);
       continue;
     }
     if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp,
