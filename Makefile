@@ -4,7 +4,7 @@
 BUILD ?= build
 LLVM_PREFIX ?= /usr/lib/llvm-22
 
-.PHONY: all deps build check demo doc clean
+.PHONY: all deps build check demo doc clean diff-long
 
 all: build
 
@@ -29,6 +29,15 @@ check: build
 
 demo: build
 	examples/demo.sh $(BUILD)
+
+# Differential testing at length: SEEDS seeds of 10 x 20 random graphs each;
+# a failure prints its seed and keeps the module under build/diff-long.
+SEEDS ?= 20
+diff-long: build
+	@for seed in $$(seq 100 $$((99 + $(SEEDS)))); do \
+	  PYTHONPATH=python /usr/bin/python3 test/Integration/Differential/random_graphs.py \
+	    --seed $$seed --work $(BUILD)/diff-long/$$seed --quant-run $(BUILD)/bin/quant-run || exit 1; \
+	done
 
 doc: $(BUILD)/build.ninja
 	ninja -C $(BUILD) qmlir-doc

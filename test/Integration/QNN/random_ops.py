@@ -232,6 +232,26 @@ def gen_binary(m, rng, S, kind):
          "%s %s + %s -> %s %s" % (kind, qtype_str(ta), qtype_str(tb), qtype_str(tout), mode))
 
 
+def gen_binary_exhaustive(m, rng, S, kind):
+    """Every pair of 8-bit stored values, where rare rounding ties show."""
+    ta = rng.qtype(rng.choice(["i8", "u8"]))
+    tb = rng.qtype(rng.choice(["i8", "u8"]))
+    tout = rng.qtype(rng.choice(["i8", "u8"]))
+    base = ta.scales[0] * tb.scales[0] if kind == "mul" else max(ta.scales[0], tb.scales[0])
+    tout.scales = [rng.ratio_scale(base)]
+    mode = rng.choice(MODES)
+    qa = np.arange(ta.qmin, ta.qmax + 1)
+    qb = np.arange(tb.qmin, tb.qmax + 1)
+    shape = [len(qa), len(qb)]
+    a = np.broadcast_to(qa[:, None], shape).astype(ta.numpy_dtype())[None].repeat(S, 0)
+    b = np.broadcast_to(qb[None, :], shape).astype(tb.numpy_dtype())[None].repeat(S, 0)
+    x, y = m.arg(tt(shape, ta), a), m.arg(tt(shape, tb), b)
+    fn = ref.add if kind == "add" else ref.mul
+    m.op("qnn.%s %s, %s rounding = %s : (%s, %s) -> %s" % (kind, x, y, mode, tt(shape, ta), tt(shape, tb), tt(shape, tout)),
+         tt(shape, tout), per_sample(lambda p, q: fn(p, q, ta, tb, tout, mode), S, a, b),
+         "%s exhaustive %s + %s -> %s %s" % (kind, qtype_str(ta), qtype_str(tb), qtype_str(tout), mode))
+
+
 def gen_clamp(m, rng, S):
     shape = [rng.r.randint(1, 9)]
     t = rng.qtype(rng.choice(["i8", "u8", "i16"]), narrow=rng.chance(0.3))
@@ -386,6 +406,8 @@ GENERATORS = {
     "conv2d": gen_conv,
     "add": lambda m, rng, S: gen_binary(m, rng, S, "add"),
     "mul": lambda m, rng, S: gen_binary(m, rng, S, "mul"),
+    "add-exhaustive": lambda m, rng, S: gen_binary_exhaustive(m, rng, S, "add"),
+    "mul-exhaustive": lambda m, rng, S: gen_binary_exhaustive(m, rng, S, "mul"),
     "clamp": gen_clamp,
     "max_pool2d": gen_max_pool,
     "avg_pool2d": gen_avg_pool,
