@@ -4,7 +4,7 @@
 BUILD ?= build
 LLVM_PREFIX ?= /usr/lib/llvm-22
 
-.PHONY: all deps build check demo doc clean diff-long
+.PHONY: all deps build check demo doc clean diff-long fuzz check-sanitizers
 
 all: build
 
@@ -12,8 +12,9 @@ deps:
 	@scripts/install-deps.sh
 
 $(BUILD)/build.ninja: | deps
-	cmake -G Ninja -S . -B $(BUILD) \
-	  -DCMAKE_BUILD_TYPE=Release \
+	$(CONFIGURE) -B $(BUILD) -DCMAKE_BUILD_TYPE=Release
+
+CONFIGURE = cmake -G Ninja -S . \
 	  -DCMAKE_C_COMPILER=$(LLVM_PREFIX)/bin/clang \
 	  -DCMAKE_CXX_COMPILER=$(LLVM_PREFIX)/bin/clang++ \
 	  -DLLVM_USE_LINKER=lld \
@@ -38,6 +39,24 @@ diff-long: build
 	  PYTHONPATH=python /usr/bin/python3 test/Integration/Differential/random_graphs.py \
 	    --seed $$seed --work $(BUILD)/diff-long/$$seed --quant-run $(BUILD)/bin/quant-run || exit 1; \
 	done
+
+# libFuzzer targets (parse + verify + pipelines, .npy/.npz, stats files),
+# FUZZ_SECONDS each, in build-fuzz with AddressSanitizer.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	$(CONFIGURE) -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DQMLIR_BUILD_FUZZERS=ON -DLLVM_USE_SANITIZER=Address \
+	  -DLLVM_USE_SANITIZE_COVERAGE=On >/dev/null
+	ninja -C build-fuzz quant-opt-fuzzer npy-fuzzer stats-fuzzer
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+
+# The whole test suite with AddressSanitizer and UndefinedBehaviorSanitizer
+# on qmlir's code, in build-sanitizers.
+check-sanitizers: deps
+	$(CONFIGURE) -B build-sanitizers -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DLLVM_USE_SANITIZER="Address;Undefined" >/dev/null
+	ninja -C build-sanitizers
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 scripts/check.sh build-sanitizers
 
 doc: $(BUILD)/build.ninja
 	ninja -C $(BUILD) qmlir-doc

@@ -241,9 +241,11 @@ std::pair<double, double> qmlir::calibration::computeRange(const TensorStats &s,
   case Method::MovingAverage:
     return {s.emaMin, s.emaMax};
   case Method::Percentile: {
+    // Clamped into [min, max]: a constant tensor's histogram is wider than
+    // its values.
     double f = m.percentile / 100.0;
-    return {std::max(s.min, quantile(s.histogram, 1 - f)),
-            std::min(s.max, quantile(s.histogram, f))};
+    return {std::clamp(quantile(s.histogram, 1 - f), s.min, s.max),
+            std::clamp(quantile(s.histogram, f), s.min, s.max)};
   }
   case Method::MSE:
     return mseRange(s);
@@ -303,13 +305,18 @@ Error StatsFile::write(StringRef path) const {
 }
 
 Expected<StatsFile> StatsFile::read(StringRef path) {
+  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer = MemoryBuffer::getFile(path);
+  if (!buffer)
+    return createStringError(buffer.getError(),
+                             path + ": " + buffer.getError().message());
+  return parse((*buffer)->getBuffer(), path);
+}
+
+Expected<StatsFile> StatsFile::parse(StringRef text, StringRef path) {
   auto fail = [&](const Twine &message) -> Error {
     return createStringError(inconvertibleErrorCode(), path + ": " + message);
   };
-  ErrorOr<std::unique_ptr<MemoryBuffer>> buffer = MemoryBuffer::getFile(path);
-  if (!buffer)
-    return fail(buffer.getError().message());
-  Expected<json::Value> parsed = json::parse((*buffer)->getBuffer());
+  Expected<json::Value> parsed = json::parse(text);
   if (!parsed)
     return fail("not valid JSON: " + toString(parsed.takeError()));
   const json::Object *root = parsed->getAsObject();
@@ -350,7 +357,7 @@ Expected<StatsFile> StatsFile::read(StringRef path) {
                               {"ema_max", &s.emaMax}})
       if (Error err = number(field, *out))
         return std::move(err);
-    if (s.min > s.max)
+    if (s.min > s.max || s.emaMin > s.emaMax)
       return fail("tensor '" + id + "': min > max");
     if (std::optional<StringRef> m = t->getString("method")) {
       if (Error err = Method::parse(*m).takeError())

@@ -145,9 +145,17 @@ static Expected<Array> parseNpy(StringRef bytes, StringRef where) {
   return array;
 }
 
+/// Whether [offset, offset + length) lies inside `size` bytes, without the
+/// overflow a corrupt 64-bit offset would cause in `offset + length`.
+static bool fits(uint64_t offset, uint64_t length, size_t size) {
+  return offset <= size && length <= size - offset;
+}
+
 /// Members of a zip archive written by numpy.savez (stored, possibly zip64).
 static Expected<std::vector<Array>> parseNpz(StringRef bytes, StringRef path) {
   // End of central directory: signature, then the directory's size/offset.
+  if (bytes.size() < 22)
+    return fail(path, "not a valid .npz (too short for a zip directory)");
   size_t eocd = StringRef::npos;
   for (size_t i = bytes.size() >= 22 ? bytes.size() - 22 : 0;; --i) {
     if (readLE(bytes, i, 4) == 0x06054b50) {
@@ -166,7 +174,7 @@ static Expected<std::vector<Array>> parseNpz(StringRef bytes, StringRef path) {
     if (eocd < 20 || readLE(bytes, eocd - 20, 4) != 0x07064b50)
       return fail(path, "bad zip64 directory");
     uint64_t z64 = readLE64(bytes, eocd - 20 + 8);
-    if (z64 + 56 > bytes.size() || readLE(bytes, z64, 4) != 0x06064b50)
+    if (!fits(z64, 56, bytes.size()) || readLE(bytes, z64, 4) != 0x06064b50)
       return fail(path, "bad zip64 directory");
     entries = readLE64(bytes, z64 + 32);
     dirOffset = readLE64(bytes, z64 + 48);
@@ -175,7 +183,7 @@ static Expected<std::vector<Array>> parseNpz(StringRef bytes, StringRef path) {
   std::vector<Array> arrays;
   size_t at = dirOffset;
   for (uint64_t e = 0; e < entries; ++e) {
-    if (at + 46 > bytes.size() || readLE(bytes, at, 4) != 0x02014b50)
+    if (!fits(at, 46, bytes.size()) || readLE(bytes, at, 4) != 0x02014b50)
       return fail(path, "corrupt zip directory");
     unsigned method = readLE(bytes, at + 10, 2);
     uint64_t csize = readLE(bytes, at + 20, 4);
@@ -184,7 +192,7 @@ static Expected<std::vector<Array>> parseNpz(StringRef bytes, StringRef path) {
     size_t extraLen = readLE(bytes, at + 30, 2);
     size_t commentLen = readLE(bytes, at + 32, 2);
     uint64_t local = readLE(bytes, at + 42, 4);
-    if (at + 46 + nameLen + extraLen > bytes.size())
+    if (!fits(at, 46 + nameLen + extraLen, bytes.size()))
       return fail(path, "corrupt zip directory");
     StringRef member = bytes.substr(at + 46, nameLen);
     // Zip64 extra field: 64-bit values for every 32-bit field set to ~0.
@@ -206,11 +214,11 @@ static Expected<std::vector<Array>> parseNpz(StringRef bytes, StringRef path) {
       return fail(path, "member '" + member +
                             "' is compressed; write the archive with "
                             "numpy.savez, not numpy.savez_compressed");
-    if (local + 30 > bytes.size() || readLE(bytes, local, 4) != 0x04034b50)
+    if (!fits(local, 30, bytes.size()) || readLE(bytes, local, 4) != 0x04034b50)
       return fail(path, "corrupt zip member '" + member + "'");
     size_t dataStart = local + 30 + readLE(bytes, local + 26, 2) +
                        readLE(bytes, local + 28, 2);
-    if (dataStart + csize > bytes.size() || csize != usize)
+    if (!fits(dataStart, csize, bytes.size()) || csize != usize)
       return fail(path, "truncated member '" + member + "'");
     Expected<Array> array =
         parseNpy(bytes.substr(dataStart, csize), (path + ":" + member).str());
@@ -231,7 +239,11 @@ Expected<std::vector<Array>> qmlir::npy::readFile(StringRef path) {
                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return fail(path, buffer.getError().message());
-  StringRef bytes = (*buffer)->getBuffer();
+  return readBuffer((*buffer)->getBuffer(), path);
+}
+
+Expected<std::vector<Array>> qmlir::npy::readBuffer(StringRef bytes,
+                                                    StringRef path) {
   if (bytes.starts_with("PK"))
     return parseNpz(bytes, path);
   Expected<Array> array = parseNpy(bytes, path);

@@ -71,6 +71,9 @@ struct StatsFile {
   llvm::Error write(llvm::StringRef path) const;
   /// Reads and validates a stats file; errors name the file and the cause.
   static llvm::Expected<StatsFile> read(llvm::StringRef path);
+  /// The same for a file's text; `name` names it in errors.
+  static llvm::Expected<StatsFile> parse(llvm::StringRef text,
+                                         llvm::StringRef name);
 };
 
 /// The range [lo, hi] `method` derives from `stats`.

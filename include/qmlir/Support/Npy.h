@@ -41,6 +41,10 @@ struct Array {
 /// order). Errors name the file and the cause in one line.
 llvm::Expected<std::vector<Array>> readFile(llvm::StringRef path);
 
+/// The same for a file already in memory; `name` names it in errors.
+llvm::Expected<std::vector<Array>> readBuffer(llvm::StringRef bytes,
+                                              llvm::StringRef name);
+
 /// Writes one array to .npy, or all of them to .npz, chosen by the
 /// extension. The file appears only once complete (written beside it, then
 /// renamed), so a failure never leaves a partial file behind.
