@@ -1,6 +1,8 @@
 // RUN: quant-opt %s -split-input-file --qnn-quantize-pipeline="stats=%S/Inputs/stats.json" | FileCheck %s
 // RUN: quant-opt %s -split-input-file --qnn-quantize-pipeline="stats=%S/Inputs/stats.json activation-type=u8 weight-granularity=per-tensor rounding=fp32" | FileCheck %s --check-prefix=OPTS
 // RUN: quant-opt %s -split-input-file --qnn-quantize-pipeline="stats=%S/Inputs/stats.json activation-scheme=symmetric" | FileCheck %s --check-prefix=SYM
+// Regression (stats-fuzzer): percentile on a constant tensor gave lo > hi.
+// RUN: quant-opt %s -split-input-file --qnn-quantize-pipeline="stats=%S/Inputs/stats.json method=percentile:99.9" | FileCheck %s --check-prefix=PCT
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
 
@@ -115,6 +117,7 @@ func.func @main(%x: tensor<1x4x4x1xf32>) -> tensor<1x4x4x2xf32> {
 // CHECK-LABEL: func.func @main
 // CHECK-DAG: %[[A:.*]] = quant.qcast %arg0 {{.*}}0.0039215686274509803:-128>>
 // CHECK-DAG: %[[B:.*]] = quant.qcast %arg1 {{.*}}!quant.uniform<i8:f32, 1.000000e+00>>
+// PCT: quant.qcast %arg1 {{.*}}!quant.uniform<i8:f32, 1.000000e+00>>
 // CHECK: qnn.add %[[A]], %[[B]] : {{.*}} -> tensor<4x!quant.uniform<i8:f32, 0.023529411764705882:-86>>
 func.func @main(%a: tensor<4xf32>, %b: tensor<4xf32>) -> tensor<4xf32> {
   %e = tensor.empty() : tensor<4xf32>
