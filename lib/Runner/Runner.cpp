@@ -17,7 +17,10 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/InitAllDialects.h"
 #include "mlir/InitAllExtensions.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/SourceMgr.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/TargetSelect.h"
 
@@ -34,6 +37,32 @@ void qmlir::registerRunnerDialects(DialectRegistry &registry) {
 
 static llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>>
+qmlir::parseModelFile(StringRef path, MLIRContext &context,
+                      llvm::SourceMgr &sourceMgr) {
+  std::string message;
+  auto file = openInputFile(path, &message);
+  if (!file)
+    return error(message);
+  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  if (!module)
+    return error("cannot parse " + path);
+  return module;
+}
+
+llvm::Expected<std::vector<npy::Array>>
+qmlir::readArrays(ArrayRef<std::string> paths) {
+  std::vector<npy::Array> arrays;
+  for (const std::string &path : paths) {
+    llvm::Expected<std::vector<npy::Array>> read = npy::readFile(path);
+    if (!read)
+      return read.takeError();
+    llvm::append_range(arrays, *read);
+  }
+  return arrays;
 }
 
 static std::string typeName(Type type) {

@@ -115,22 +115,14 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string message;
-  auto file = openInputFile(inputFile, &message);
-  if (!file)
-    return fail(message);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  llvm::Expected<OwningOpRef<ModuleOp>> module =
+      parseModelFile(inputFile, context, sourceMgr);
   if (!module)
-    return fail("cannot parse " + inputFile);
-
-  std::vector<npy::Array> arrays;
-  for (const std::string &path : data) {
-    llvm::Expected<std::vector<npy::Array>> read = npy::readFile(path);
-    if (!read)
-      return fail(llvm::toString(read.takeError()));
-    llvm::append_range(arrays, *read);
-  }
+    return fail(llvm::toString(module.takeError()));
+  llvm::Expected<std::vector<npy::Array>> read = readArrays(data);
+  if (!read)
+    return fail(llvm::toString(read.takeError()));
+  std::vector<npy::Array> &arrays = *read;
   for (auto [i, a] : llvm::enumerate(arrays))
     if (llvm::Error err = checkFinite(a, i))
       return fail(llvm::toString(std::move(err)));
@@ -140,9 +132,9 @@ int main(int argc, char **argv) {
   buildNormalizePipeline(pm);
   pm.addPass(qnn::createQNNInstrument());
   pm.addPass(qnn::createQNNExposeObserved());
-  if (failed(pm.run(*module)))
+  if (failed(pm.run(**module)))
     return fail("instrumenting the model failed");
-  auto func = module->lookupSymbol<func::FuncOp>(entry);
+  auto func = (*module)->lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return fail("no function @" + entry + " in the module");
   auto observed = func->getAttrOfType<ArrayAttr>(qnn::kObservedAttrName);
@@ -154,7 +146,7 @@ int main(int argc, char **argv) {
     ids.push_back(cast<StringAttr>(a).str());
 
   llvm::Expected<std::unique_ptr<CompiledFunction>> fn =
-      CompiledFunction::create(*module, entry);
+      CompiledFunction::create(**module, entry);
   if (!fn)
     return fail(llvm::toString(fn.takeError()));
 

@@ -60,25 +60,17 @@ int main(int argc, char **argv) {
   MLIRContext context(registry);
   llvm::SourceMgr sourceMgr;
   SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  std::string message;
-  auto file = openInputFile(inputFile, &message);
-  if (!file)
-    return fail(message);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
+  llvm::Expected<OwningOpRef<ModuleOp>> module =
+      parseModelFile(inputFile, context, sourceMgr);
   if (!module)
-    return fail("cannot parse " + inputFile);
-
-  std::vector<npy::Array> arrays;
-  for (const std::string &path : inputs) {
-    llvm::Expected<std::vector<npy::Array>> read = npy::readFile(path);
-    if (!read)
-      return fail(llvm::toString(read.takeError()));
-    llvm::append_range(arrays, *read);
-  }
+    return fail(llvm::toString(module.takeError()));
+  llvm::Expected<std::vector<npy::Array>> read = readArrays(inputs);
+  if (!read)
+    return fail(llvm::toString(read.takeError()));
+  std::vector<npy::Array> &arrays = *read;
 
   llvm::Expected<std::unique_ptr<CompiledFunction>> fn =
-      CompiledFunction::create(*module, entry);
+      CompiledFunction::create(**module, entry);
   if (!fn)
     return fail(llvm::toString(fn.takeError()));
   llvm::Expected<std::vector<npy::Array>> results = (*fn)->run(arrays);

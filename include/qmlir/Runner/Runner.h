@@ -16,10 +16,15 @@
 #include "qmlir/Support/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
+
+namespace llvm {
+class SourceMgr;
+} // namespace llvm
 
 namespace mlir {
 class DialectRegistry;
@@ -30,6 +35,16 @@ namespace qmlir {
 
 /// Registers what the runner's lowering and JIT translation need.
 void registerRunnerDialects(mlir::DialectRegistry &registry);
+
+/// Parses the model at `path`; diagnostics go through `sourceMgr`'s handler
+/// on the context, the error says what failed.
+llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+parseModelFile(llvm::StringRef path, mlir::MLIRContext &context,
+               llvm::SourceMgr &sourceMgr);
+
+/// Reads every .npy (one array) or .npz (its members) in order.
+llvm::Expected<std::vector<npy::Array>>
+readArrays(llvm::ArrayRef<std::string> paths);
 
 /// One argument or result at the ABI: numpy dtype and shape (dynamic dims
 /// are ShapedType::kDynamic), plus the MLIR type for messages.
