@@ -41,6 +41,53 @@ def dense_str(values, bits):
     return "dense<%s>" % nest(a)
 
 
+class ModuleBuilder:
+    """Text of a module with one @main: arguments with their arrays,
+    constants, body lines, and results with their expected values."""
+
+    def __init__(self):
+        self.args, self.arrays, self.body = [], [], []
+        self.results, self.expected, self.notes = [], [], []
+
+    def arg(self, type_str, array):
+        name = "%%arg%d" % len(self.args)
+        self.args.append("%s: %s" % (name, type_str))
+        self.arrays.append(array)
+        return name
+
+    def const(self, t, shape, values):
+        """A constant of quantized type `t`: storage integers behind
+        quant.scast."""
+        n = len(self.body)
+        storage = "i%d" % t.bits
+        self.body.append("%%k%d = arith.constant %s : %s" % (n, dense_str(values, t.bits), tensor_str(shape, storage)))
+        self.body.append("%%w%d = quant.scast %%k%d : %s to %s" % (
+            n, n, tensor_str(shape, storage), tensor_str(shape, qtype_str(t))))
+        return "%%w%d" % n
+
+    def line(self, text):
+        self.body.append(text)
+
+    def result(self, name, type_str, expected, note=""):
+        self.results.append((name, type_str))
+        self.expected.append(expected)
+        self.notes.append(note)
+
+    def op(self, text, type_str, expected, note=""):
+        """A body line `%rN = text` that is also a result."""
+        name = "%%r%d" % len(self.results)
+        self.line("%s = %s" % (name, text))
+        self.result(name, type_str, expected, note)
+
+    def text(self):
+        results = ", ".join(t for _, t in self.results)
+        lines = ["func.func @main(%s) -> (%s) {" % (", ".join(self.args), results)]
+        lines += ["  " + l for l in self.body]
+        lines.append("  return %s : %s" % (", ".join(n for n, _ in self.results), results))
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
 class Rng:
     """Random quantization parameters, biased towards the edges."""
 

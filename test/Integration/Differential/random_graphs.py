@@ -24,7 +24,7 @@ import numpy as np
 
 from qmlir import reference as ref
 from qmlir.reference import QType
-from qmlir.testing import Rng, dense_str, qtype_str, tensor_str
+from qmlir.testing import ModuleBuilder, Rng, qtype_str, tensor_str
 
 MODES = ["fixedpoint", "fp32"]
 SAMPLES = 3
@@ -250,44 +250,12 @@ class Graph:
         return name, tt(shape, t), values, t
 
 
-class Module:
-    def __init__(self):
-        self.args, self.arrays, self.body, self.results, self.expected = [], [], [], [], []
-        self.nconst = 0
-
-    def arg(self, type_str, array):
-        name = "%%arg%d" % len(self.args)
-        self.args.append("%s: %s" % (name, type_str))
-        self.arrays.append(array)
-        return name
-
-    def const(self, t, shape, values):
-        self.nconst += 1
-        storage = "i%d" % t.bits
-        k = "%%k%d" % self.nconst
-        self.body.append("%s = arith.constant %s : %s" % (k, dense_str(values, t.bits), tensor_str(shape, storage)))
-        self.body.append("%%c%d = quant.scast %s : %s to %s" % (self.nconst, k, tensor_str(shape, storage),
-                                                               tensor_str(shape, qtype_str(t))))
-        return "%%c%d" % self.nconst
-
-    def line(self, text):
-        self.body.append(text)
-
-    def text(self):
-        results = ", ".join(t for _, t in self.results)
-        lines = ["func.func @main(%s) -> (%s) {" % (", ".join(self.args), results)]
-        lines += ["  " + l for l in self.body]
-        lines.append("  return %s : %s" % (", ".join(n for n, _ in self.results), results))
-        return "\n".join(lines + ["}"]) + "\n"
-
-
 def check_module(seed, index, graphs, work, quant_run):
     rng = Rng(seed * 1000 + index)
-    m = Module()
+    m = ModuleBuilder()
     for g in range(graphs):
         name, type_str, values, t = Graph(m, rng, g).build(rng.r.randint(2, 7))
-        m.results.append((name, type_str))
-        m.expected.append(values)
+        m.result(name, type_str, values)
     path = os.path.join(work, "module%d.mlir" % index)
     with open(path, "w") as f:
         f.write(m.text())

@@ -16,45 +16,9 @@ import numpy as np
 
 from qmlir import reference as ref
 from qmlir.reference import QType
-from qmlir.testing import Rng, dense_str, qtype_str, tensor_str
+from qmlir.testing import ModuleBuilder, Rng, qtype_str, tensor_str
 
 MODES = ["fixedpoint", "fp32"]
-
-
-class Module:
-    def __init__(self):
-        self.args, self.arrays, self.body = [], [], []
-        self.results, self.expected, self.notes = [], [], []
-
-    def arg(self, type_str, array):
-        name = "%%arg%d" % len(self.args)
-        self.args.append("%s: %s" % (name, type_str))
-        self.arrays.append(array)
-        return name
-
-    def const(self, t, shape, values):
-        """A constant weight: storage integers behind quant.scast."""
-        n = len(self.body)
-        storage = "i" + str(t.bits)
-        self.body.append("%%k%d = arith.constant %s : %s" % (n, dense_str(values, t.bits), tensor_str(shape, storage)))
-        self.body.append("%%w%d = quant.scast %%k%d : %s to %s" % (
-            n, n, tensor_str(shape, storage), tensor_str(shape, qtype_str(t))))
-        return "%%w%d" % n
-
-    def op(self, text, result_type, expected, note):
-        name = "%%r%d" % len(self.results)
-        self.body.append("%s = %s" % (name, text))
-        self.results.append((name, result_type))
-        self.expected.append(expected)
-        self.notes.append(note)
-
-    def text(self):
-        results = ", ".join(t for _, t in self.results)
-        lines = ["func.func @main(%s) -> (%s) {" % (", ".join(self.args), results)]
-        lines += ["  " + l for l in self.body]
-        lines.append("  return %s : %s" % (", ".join(n for n, _ in self.results), results))
-        lines.append("}")
-        return "\n".join(lines) + "\n"
 
 
 def tt(shape, t):
@@ -437,7 +401,7 @@ def main():
 
     os.makedirs(a.work, exist_ok=True)
     rng = Rng(a.seed)
-    m = Module()
+    m = ModuleBuilder()
     for _ in range(a.configs):
         GENERATORS[a.op](m, rng, a.samples)
     model = os.path.join(a.work, "model.mlir")
