@@ -6,8 +6,8 @@ set -euo pipefail
 packages=(
   # LLVM/MLIR 22, the one pinned toolchain (see ../shared/TOOLCHAIN.md).
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
-  # Build.
-  cmake ninja-build ccache
+  # Build; clang's runtimes for the sanitizer and fuzzer builds.
+  cmake ninja-build ccache libclang-rt-22-dev
   # Python side: tests, reference implementations, ONNX front end.
   python3 python3-numpy python3-pytest python3-onnx
 )

@@ -20,7 +20,8 @@ config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
 config.substitutions.append(("%qmlir_version", config.qmlir_version))
 config.substitutions.append(("%llvm_version", config.llvm_version))
 
-llvm_config.with_system_environment(["HOME", "INCLUDE", "LIB", "TMP", "TEMP"])
+llvm_config.with_system_environment(
+    ["HOME", "INCLUDE", "LIB", "TMP", "TEMP", "ASAN_OPTIONS", "UBSAN_OPTIONS"])
 llvm_config.with_environment("PYTHONPATH", os.path.join(config.qmlir_src_root, "python"), append_path=True)
 llvm_config.with_environment("PATH", config.qmlir_tools_dir, append_path=True)
 config.environment["QMLIR_BIN"] = config.qmlir_tools_dir
