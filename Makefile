@@ -41,14 +41,16 @@ diff-long: build
 	done
 
 # libFuzzer targets (parse + verify + pipelines, .npy/.npz, stats files),
-# FUZZ_SECONDS each, in build-fuzz with AddressSanitizer.
+# FUZZ_SECONDS each, in build-fuzz with AddressSanitizer; FUZZ_RUNS=N runs
+# a fixed, seeded number of inputs instead (CI).
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?=
 fuzz: deps
 	$(CONFIGURE) -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DQMLIR_BUILD_FUZZERS=ON -DLLVM_USE_SANITIZER=Address \
 	  -DLLVM_USE_SANITIZE_COVERAGE=On >/dev/null
 	ninja -C build-fuzz quant-opt-fuzzer npy-fuzzer stats-fuzzer
-	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_RUNS)
 
 # The whole test suite with AddressSanitizer and UndefinedBehaviorSanitizer
 # on qmlir's code, in build-sanitizers. User poisoning is off because LLVM's

@@ -230,7 +230,8 @@ static std::pair<double, double> klRange(const TensorStats &s) {
     }
   }
   double t = (bestI + 0.5) * amax / bins;
-  return {std::max(s.min, -t), std::min(s.max, t)};
+  // Clamped into [min, max], so one-signed data keeps an ordered range.
+  return {std::clamp(-t, s.min, s.max), std::clamp(t, s.min, s.max)};
 }
 
 std::pair<double, double> qmlir::calibration::computeRange(const TensorStats &s,
