@@ -541,7 +541,7 @@ quant::UniformQuantizedType Quantizer::typeFromRange(double lo, double hi) {
   // A tensor that was always zero: any scale represents it exactly.
   if (!(scale > 0) || !std::isfinite(scale)) {
     scale = 1.0;
-    zp = isUnsigned ? 0 : 0;
+    zp = 0;
   }
   zp = std::clamp(zp, qmin, qmax);
   return quant::UniformQuantizedType::get(
@@ -836,7 +836,6 @@ LogicalResult Quantizer::quantizeContraction(Contraction &c) {
 
   b.setInsertionPoint(c.op);
   Location loc = c.op->getLoc();
-  auto i8 = IntegerType::get(ctx, 8);
   Value wConst = arith::ConstantOp::create(b, loc, wAttr);
   Value qWeights = quant::StorageCastOp::create(
       b, loc, RankedTensorType::get(c.weightShape, wType), wConst);
@@ -872,7 +871,6 @@ LogicalResult Quantizer::quantizeContraction(Contraction &c) {
     qBias = quant::StorageCastOp::create(
         b, loc, RankedTensorType::get({channels}, biasType), cst);
   }
-  (void)i8;
 
   auto qResultType = resultType.clone(*outType);
   Operation *qop;
