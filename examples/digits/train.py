@@ -13,6 +13,7 @@ Writes, next to this script:
   cnn_linalg.mlir  CNN (NCHW): conv-BN-ReLU, a residual block with BN, max
                    pool, dense; BatchNorm written as elementwise ops
   cnn_tosa.mlir    the same CNN in TOSA 1.0 (NHWC)
+  cnn.onnx         the same CNN exported by torch.onnx (opset 13, NCHW)
 Each model's @main takes one sample ([1, 64], [1, 1, 8, 8] or [1, 8, 8, 1])
 and returns [1, 10] logits. Ops carry name locations (loc("conv1")), which
 qnn-instrument turns into stable calibration ids.
@@ -303,6 +304,9 @@ def main():
         with torch.no_grad():
             acc = (model(torch.tensor(x_test)).argmax(1).numpy() == y_test).mean()
         print("%s: float test accuracy %.2f%%" % (name, 100 * acc))
+        if name == "cnn":
+            torch.onnx.export(model, torch.zeros(1, 1, 8, 8), os.path.join(HERE, "cnn.onnx"),
+                              opset_version=13, input_names=["x"], output_names=["logits"])
         for writer, form in zip(writers, ("linalg", "tosa")):
             with open(os.path.join(HERE, "%s_%s.mlir" % (name, form)), "w") as f:
                 f.write("// %s digits classifier (%s), written by examples/digits/train.py.\n" % (name.upper(), form))

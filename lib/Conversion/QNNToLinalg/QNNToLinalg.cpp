@@ -1366,10 +1366,12 @@ void qmlir::configureQNNToLinalgTarget(ConversionTarget &target,
                                        const TypeConverter &typeConverter) {
   target.addIllegalDialect<QNNDialect, quant::QuantDialect>();
   target.markUnknownOpDynamicallyLegal([&typeConverter](Operation *op) {
-    if (auto func = dyn_cast<FunctionOpInterface>(op))
-      return typeConverter.isSignatureLegal(
-                 cast<FunctionType>(func.getFunctionType())) &&
+    if (auto func = dyn_cast<FunctionOpInterface>(op)) {
+      // Non-builtin function types (llvm.func) carry no quantized types.
+      auto type = dyn_cast<FunctionType>(func.getFunctionType());
+      return (!type || typeConverter.isSignatureLegal(type)) &&
              typeConverter.isLegal(&func.getFunctionBody());
+    }
     return typeConverter.isLegal(op) &&
            llvm::all_of(op->getRegions(), [&](Region &region) {
              return typeConverter.isLegal(&region);

@@ -1,0 +1,75 @@
+"""qmlir's command line: /usr/bin/python3 -m qmlir COMMAND ...
+
+    import    model.onnx -o model.mlir        ONNX to MLIR (@main takes the ONNX inputs in order)
+    calibrate model.mlir --data x.npy -o stats.json [--method M]
+    quantize  model.mlir --stats stats.json -o model.int8.mlir [--activation-type u8 ...]
+    compile   model.mlir -o model.llvm.mlir   lower to the LLVM dialect for the host
+    run       model.mlir --input x.npy --output y.npy
+
+Run from the project root with PYTHONPATH=python after `make check`, or set
+QMLIR_BIN to the directory holding quant-opt, quant-run and quant-calibrate.
+"""
+
+import argparse
+import sys
+
+import numpy as np
+import onnx
+
+from . import onnx_import, tools
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(prog="python3 -m qmlir", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", required=True)
+    s = sub.add_parser("import", help="ONNX to MLIR")
+    s.add_argument("model")
+    s.add_argument("-o", "--output", required=True)
+    s = sub.add_parser("calibrate", help="statistics over calibration data")
+    s.add_argument("model")
+    s.add_argument("--data", action="append", required=True, help=".npy per argument, samples on axis 0")
+    s.add_argument("--method")
+    s.add_argument("-o", "--output", required=True)
+    s = sub.add_parser("quantize", help="float model to int8 qnn")
+    s.add_argument("model")
+    s.add_argument("--stats")
+    s.add_argument("-o", "--output", required=True)
+    for option in ("method", "activation-scheme", "activation-type", "weight-granularity", "rounding"):
+        s.add_argument("--" + option)
+    s.add_argument("--skip", action="append", default=[])
+    s = sub.add_parser("compile", help="lower to the LLVM dialect for the host")
+    s.add_argument("model")
+    s.add_argument("-o", "--output", required=True)
+    s = sub.add_parser("run", help="run a model (JIT) on .npy inputs")
+    s.add_argument("model")
+    s.add_argument("--input", action="append", default=[])
+    s.add_argument("--output", action="append", default=[])
+    a = p.parse_args(argv)
+    try:
+        if a.command == "import":
+            text = onnx_import.import_model(onnx.load(a.model))
+            with open(a.output, "w") as f:
+                f.write(text)
+        elif a.command == "calibrate":
+            tools.calibrate(a.model, [np.load(d) for d in a.data], a.output, method=a.method)
+        elif a.command == "quantize":
+            options = {k.replace("-", "_"): getattr(a, k.replace("-", "_"))
+                       for k in ("method", "activation-scheme", "activation-type", "weight-granularity", "rounding")}
+            options = {k: v for k, v in options.items() if v}
+            if a.skip:
+                options["skip"] = a.skip
+            tools.quantize(a.model, a.output, stats=a.stats, **options)
+        elif a.command == "compile":
+            tools.call([tools.tool("quant-opt"), a.model, "--qnn-lower-to-llvm", "-o", a.output])
+        elif a.command == "run":
+            tools.call([tools.tool("quant-run"), a.model] + ["--input=" + i for i in a.input]
+                       + ["--output=" + o for o in a.output])
+    except (onnx_import.ImportError, tools.ToolError, OSError) as e:
+        print("qmlir: error: %s" % str(e).strip(), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,837 @@
+"""ONNX to MLIR: float graphs into linalg on tensors, quantized graphs into
+qnn and quant ops.
+
+    from qmlir.onnx_import import import_model
+    text = import_model(onnx.load("model.onnx"))
+
+The module's @main takes the ONNX graph inputs in order (initializers are
+constants) and returns its outputs. Every op carries its ONNX output name as
+a location, which becomes the calibration id of the tensor. Quantization
+parameters (scales, zero points) must be constants: static quantization is
+what qnn expresses. An unsupported op or attribute raises ImportError naming
+the node, never a silently different graph.
+"""
+
+import numpy as np
+import onnx
+from onnx import numpy_helper, shape_inference
+
+from .reference import QType
+from .testing import dense_str, qtype_str, tensor_str
+
+
+class ImportError(Exception):  # noqa: A001 - the importer's own error
+    pass
+
+
+F32 = "f32"
+NP_ELEMENT = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(np.int32): "i32",
+              np.dtype(np.int8): "i8", np.dtype(np.int16): "i16"}
+
+
+class Value:
+    """An imported tensor: SSA name, shape and element type (an MLIR
+    element string, or a QType for quantized storage)."""
+
+    def __init__(self, name, shape, element):
+        self.name, self.shape, self.element = name, list(shape), element
+
+    @property
+    def type(self):
+        e = qtype_str(self.element) if isinstance(self.element, QType) else self.element
+        return tensor_str(self.shape, e)
+
+
+def _float_literal(x):
+    x = float(x)
+    if np.isnan(x):
+        return "0x7FC00000"
+    if np.isinf(x):
+        return "0x7F800000" if x > 0 else "0xFF800000"
+    return "%.9e" % x
+
+
+def _dense(array, element):
+    a = np.asarray(array)
+    if element == F32:
+        flat = a.reshape(-1)
+        if flat.size and np.all(flat == flat[0]):
+            return "dense<%s>" % _float_literal(flat[0])
+
+        def nest(x):
+            if x.ndim == 0:
+                return _float_literal(x)
+            return "[" + ", ".join(nest(v) for v in x) + "]"
+        return "dense<%s>" % nest(a)
+    return dense_str(a, int(element[1:]))
+
+
+class Importer:
+    def __init__(self, model):
+        try:
+            model = shape_inference.infer_shapes(model)
+        except Exception as e:  # noqa: BLE001 - reported as an import error
+            raise ImportError("ONNX shape inference failed: %s" % e)
+        self.model = model
+        self.graph = model.graph
+        self.lines, self.n = [], 0
+        self.values = {}
+        self.constants = {init.name: numpy_helper.to_array(init) for init in self.graph.initializer}
+        self.shapes = {}
+        for vi in list(self.graph.value_info) + list(self.graph.output) + list(self.graph.input):
+            t = vi.type.tensor_type
+            if t.HasField("shape"):
+                self.shapes[vi.name] = [d.dim_value if d.HasField("dim_value") else -1 for d in t.shape.dim]
+        self.args = []
+        self.node = None
+
+    # --- emission helpers -------------------------------------------------
+
+    def fresh(self):
+        self.n += 1
+        return "%%v%d" % self.n
+
+    def emit(self, text, loc=None):
+        name = self.fresh()
+        where = ' loc("%s")' % loc if loc else ""
+        self.lines.append("  %s = %s%s" % (name, text, where))
+        return name
+
+    def fail(self, message):
+        n = self.node
+        raise ImportError("node '%s' (%s): %s" % (n.name or n.output[0], n.op_type, message))
+
+    def const(self, array, element=None):
+        a = np.asarray(array)
+        element = element or NP_ELEMENT.get(a.dtype)
+        if element is None:
+            self.fail("constant of type %s is not supported" % a.dtype)
+        if element == F32:
+            a = a.astype(np.float32)
+        return Value(self.emit("arith.constant %s : %s" % (_dense(a, element), tensor_str(a.shape, element))),
+                     a.shape, element)
+
+    def const_quantized(self, array, qtype):
+        storage = "i%d" % qtype.bits
+        c = self.emit("arith.constant %s : %s" % (dense_str(np.asarray(array), qtype.bits),
+                                                   tensor_str(np.shape(array), storage)))
+        v = Value("", np.shape(array), qtype)
+        v.name = self.emit("quant.scast %s : %s to %s" % (c, tensor_str(np.shape(array), storage), v.type))
+        return v
+
+    def empty(self, shape, element=F32):
+        return self.emit("tensor.empty() : %s" % tensor_str(shape, element))
+
+    def fill(self, shape, value, element=F32):
+        c = self.emit("arith.constant %s : %s" % (_float_literal(value) if element == F32 else int(value), element))
+        e = self.empty(shape, element)
+        t = tensor_str(shape, element)
+        return self.emit("linalg.fill ins(%s : %s) outs(%s : %s) -> %s" % (c, element, e, t, t))
+
+    def generic(self, inputs, shape, body, loc, iterators=None, element=F32, init=None, out_dims=None):
+        """linalg.generic over `shape`; inputs are (Value, [dims]) with each
+        input dimension's loop index (None for a size-1 broadcast);
+        `body(args)` returns the yielded scalar's lines and value name."""
+        rank = len(shape)
+        iterators = iterators or ["parallel"] * rank
+        dims = ", ".join("d%d" % i for i in range(len(iterators)))
+        maps = []
+        for v, idx in inputs:
+            exprs = ", ".join("0" if i is None else "d%d" % i for i in idx)
+            maps.append("affine_map<(%s) -> (%s)>" % (dims, exprs))
+        out_dims = ", ".join("d%d" % i for i in (out_dims if out_dims is not None else range(rank)))
+        maps.append("affine_map<(%s) -> (%s)>" % (dims, out_dims))
+        out_type = tensor_str(shape, element)
+        init = init or self.empty(shape, element)
+        args = ["%%in%d: %s" % (i, v.element if isinstance(v.element, str) else "i8")
+                for i, (v, _) in enumerate(inputs)] + ["%%out: %s" % element]
+        body_lines, result = body(["%%in%d" % i for i in range(len(inputs))] + ["%out"])
+        text = ("linalg.generic {indexing_maps = [%s], iterator_types = [%s]} ins(%s : %s) outs(%s : %s) {\n"
+                "  ^bb0(%s):\n%s    linalg.yield %s : %s\n  } -> %s" % (
+                    ", ".join(maps), ", ".join('"%s"' % i for i in iterators),
+                    ", ".join(v.name for v, _ in inputs), ", ".join(v.type for v, _ in inputs),
+                    init, out_type, ", ".join(args),
+                    "".join("    %s\n" % l for l in body_lines), result, element, out_type))
+        return Value(self.emit(text, loc), shape, element)
+
+    # --- values ------------------------------------------------------------
+
+    def value(self, name):
+        if name in self.values:
+            return self.values[name]
+        if name in self.constants:
+            v = self.const(self.constants[name])
+            self.values[name] = v
+            return v
+        self.fail("input '%s' is not defined" % name)
+
+    def constant(self, name, what):
+        """A constant operand (initializer or Constant node output)."""
+        if name in self.constants:
+            return self.constants[name]
+        self.fail("%s '%s' must be a constant (initializer)" % (what, name))
+
+    def attrs(self, node):
+        return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+    def out_shape(self, node, i=0):
+        shape = self.shapes.get(node.output[i])
+        if shape is None or any(d < 0 for d in shape):
+            self.fail("output '%s' needs a static shape" % node.output[i])
+        return shape
+
+    def qtype(self, scale_name, zp_name, axis=None, what="tensor", default_storage="u8"):
+        scale = np.atleast_1d(self.constant(scale_name, what + " scale")).astype(np.float64)
+        if zp_name:
+            zp_arr = self.constant(zp_name, what + " zero point")
+            storage = {np.dtype(np.uint8): "u8", np.dtype(np.int8): "i8"}.get(zp_arr.dtype)
+            if storage is None:
+                self.fail("zero point type %s is not supported (uint8, int8)" % zp_arr.dtype)
+            zps = np.atleast_1d(zp_arr).astype(np.int64)
+        else:
+            storage, zps = default_storage, np.zeros(len(scale), np.int64)
+        if len(scale) > 1 or axis is not None:
+            if len(zps) == 1:
+                zps = np.repeat(zps, len(scale))
+            return QType(storage, scale, zps, axis=axis)
+        return QType(storage, scale[:1], zps[:1])
+
+    def as_quantized(self, name, qtype):
+        """The value `name` as storage of `qtype`: a graph input takes that
+        type; an already quantized value must match it."""
+        if name in self.constants:
+            return self.const_quantized(self.constants[name], qtype)
+        v = self.value(name)
+        if isinstance(v.element, QType):
+            return v
+        if getattr(v, "raw_input", False):
+            v.element = qtype
+            return v
+        self.fail("input '%s' is not quantized storage" % name)
+
+    # --- ops -----------------------------------------------------------------
+
+    def op_QuantizeLinear(self, node, a):
+        x = self.value(node.input[0])
+        if node.input[1] not in self.constants:
+            return self.dynamic_quantize(node, x)
+        axis = a.get("axis", 1)
+        scale = np.atleast_1d(self.constant(node.input[1], "scale"))
+        t = self.qtype(node.input[1], node.input[2] if len(node.input) > 2 else None,
+                       axis=(axis % len(x.shape)) if scale.size > 1 else None)
+        out = Value("", x.shape, t)
+        out.name = self.emit("quant.qcast %s : %s to %s" % (x.name, x.type, out.type), node.output[0])
+        return out
+
+    def dynamic_quantize(self, node, x):
+        """QuantizeLinear with run-time parameters (as DynamicQuantizeLinear
+        expanded produces): computed in f32, stored as raw uint8."""
+        scale = self.fvalue(node.input[1])
+        if len(node.input) < 3 or not getattr(self.value(node.input[2]), "unsigned", False):
+            self.fail("run-time parameters need a uint8 zero point")
+        zp = self.value(node.input[2])
+
+        def body(v):
+            return (["%%q = arith.divf %s, %s : f32" % (v[0], v[1]),
+                     "%r = math.roundeven %q : f32",
+                     "%%zf = arith.uitofp %s : i8 to f32" % v[2],
+                     "%z = arith.addf %r, %zf : f32",
+                     "%lo = arith.constant 0.000000e+00 : f32",
+                     "%hi = arith.constant 2.550000e+02 : f32",
+                     "%c = arith.maximumf %z, %lo : f32",
+                     "%d = arith.minimumf %c, %hi : f32",
+                     "%y = arith.fptoui %d : f32 to i8"], "%y")
+        y = self.broadcast([x, scale, zp], node.output[0], body, element="i8")
+        y.unsigned = True
+        return y
+
+    def op_DequantizeLinear(self, node, a):
+        scale = np.atleast_1d(self.constant(node.input[1], "scale"))
+        src = self.values.get(node.input[0])
+        rank = len(src.shape) if src else len(self.shapes.get(node.input[0], [0]))
+        axis = a.get("axis", 1)
+        t = self.qtype(node.input[1], node.input[2] if len(node.input) > 2 else None,
+                       axis=(axis % rank) if scale.size > 1 else None)
+        x = self.as_quantized(node.input[0], t)
+        out = Value("", x.shape, F32)
+        out.name = self.emit("quant.dcast %s : %s to %s" % (x.name, x.type, out.type), node.output[0])
+        return out
+
+    def op_QLinearMatMul(self, node, a):
+        ta = self.qtype(node.input[1], node.input[2], what="a")
+        tb = self.qtype(node.input[4], node.input[5], what="b")
+        ty = self.qtype(node.input[6], node.input[7], what="y")
+        x = self.as_quantized(node.input[0], ta)
+        if tb.axis is None and len(tb.scales) == 1:
+            w = self.as_quantized(node.input[3], tb)
+        else:
+            tb = QType(tb.storage, tb.scales, tb.zero_points, axis=len(self.shapes[node.input[3]]) - 1)
+            w = self.as_quantized(node.input[3], tb)
+        out = Value("", self.out_shape(node), ty)
+        out.name = self.emit("qnn.matmul %s, %s rounding = fp32 : (%s, %s) -> %s" % (
+            x.name, w.name, x.type, w.type, out.type), node.output[0])
+        return out
+
+    def conv_attrs(self, node, a, kernel):
+        if a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET"):
+            self.fail("auto_pad is not supported (give pads)")
+        pads = list(a.get("pads", [0, 0, 0, 0]))
+        strides = list(a.get("strides", [1, 1]))
+        dilations = list(a.get("dilations", [1, 1]))
+        if len(kernel) != 2:
+            self.fail("only 2-D convolutions are supported")
+        # ONNX pads are [top, left, bottom, right] for 2-D: qnn's order.
+        return strides, dilations, pads, a.get("group", 1)
+
+    def qconv(self, node, x, w, bias, out_type, a, rounding):
+        strides, dilations, pads, group = self.conv_attrs(node, a, w.shape[2:])
+        operands, types = "%s, %s" % (x.name, w.name), "%s, %s" % (x.type, w.type)
+        if bias is not None:
+            operands += ", " + bias.name
+            types += ", " + bias.type
+        out = Value("", self.out_shape(node), out_type)
+        out.name = self.emit(
+            "qnn.conv2d %s layout = nchw%s {strides = array<i64: %d, %d>, dilations = array<i64: %d, %d>, "
+            "padding = array<i64: %d, %d, %d, %d>, groups = %d : i64} : (%s) -> %s" % (
+                (operands, rounding) + tuple(strides) + tuple(dilations) + tuple(pads) + (group, types, out.type)),
+            node.output[0])
+        return out
+
+    def op_QLinearConv(self, node, a):
+        tx = self.qtype(node.input[1], node.input[2], what="x")
+        tw = self.qtype(node.input[4], node.input[5], what="w")
+        ty = self.qtype(node.input[6], node.input[7], what="y")
+        if len(tw.scales) > 1:
+            tw = QType(tw.storage, tw.scales, tw.zero_points, axis=0)
+        x = self.as_quantized(node.input[0], tx)
+        w = self.as_quantized(node.input[3], tw)
+        bias = None
+        if len(node.input) > 8 and node.input[8]:
+            values = self.constant(node.input[8], "bias")
+            tb = QType("i32", [tx.scales[0] * s for s in tw.scales], [0] * len(tw.scales),
+                       axis=0 if len(tw.scales) > 1 else None)
+            bias = self.const_quantized(values.astype(np.int64), tb)
+        return self.qconv(node, x, w, bias, ty, a, " rounding = fp32")
+
+    def integer_types(self, node, za_index, zb_index):
+        ta = self.qtype(_unit(self, node.input[0]), node.input[za_index] if len(node.input) > za_index else None,
+                        what="a")
+        tb = self.qtype(_unit(self, node.input[1]), node.input[zb_index] if len(node.input) > zb_index else None,
+                        what="b")
+        ta = QType(_storage_of(self, node.input[0], ta), [1.0], ta.zero_points[:1])
+        tb = QType(_storage_of(self, node.input[1], tb), [1.0] * len(tb.scales), tb.zero_points,
+                   axis=tb.axis)
+        return ta, tb
+
+    def op_MatMulInteger(self, node, a):
+        ta, tb = self.integer_types(node, 2, 3)
+        if len(tb.zero_points) > 1:
+            tb = QType(tb.storage, [1.0] * len(tb.zero_points), tb.zero_points,
+                       axis=len(self.shapes[node.input[1]]) - 1)
+        x, w = self.as_quantized(node.input[0], ta), self.as_quantized(node.input[1], tb)
+        out = Value("", self.out_shape(node), QType("i32", [1.0], [0]))
+        out.name = self.emit("qnn.matmul %s, %s : (%s, %s) -> %s" % (x.name, w.name, x.type, w.type, out.type),
+                             node.output[0])
+        return out
+
+    def op_ConvInteger(self, node, a):
+        ta, tb = self.integer_types(node, 2, 3)
+        if len(tb.zero_points) > 1:
+            tb = QType(tb.storage, [1.0] * len(tb.zero_points), tb.zero_points, axis=0)
+        x, w = self.as_quantized(node.input[0], ta), self.as_quantized(node.input[1], tb)
+        return self.qconv(node, x, w, None, QType("i32", [1.0], [0]), a, "")
+
+    def op_DynamicQuantizeLinear(self, node, a):
+        """Parameters from the data at run time, in f32 as ONNX specifies:
+        scale = (max(0, max x) - min(0, min x)) / 255,
+        zp = saturate(round(-min / scale)), y = saturate(round(x / scale) + zp)."""
+        x = self.value(node.input[0])
+        rank = len(x.shape)
+        red = ["reduction"] * rank
+        ext = {}
+        for kind, init in (("minimumf", 0.0), ("maximumf", 0.0)):
+            acc = self.fill([], init)
+            ext[kind] = self.generic(
+                [(x, list(range(rank)))], [], lambda args, k=kind: (
+                    ["%%r = arith.%s %s, %s : f32" % (k, args[0], args[1])], "%r"),
+                node.output[0] + "." + kind, iterators=red, init=acc)
+        mn = self.emit("tensor.extract %s[] : tensor<f32>" % ext["minimumf"].name)
+        mx = self.emit("tensor.extract %s[] : tensor<f32>" % ext["maximumf"].name)
+        c255 = self.emit("arith.constant 2.550000e+02 : f32")
+        zero = self.emit("arith.constant 0.000000e+00 : f32")
+        rng = self.emit("arith.subf %s, %s : f32" % (mx, mn))
+        scale = self.emit("arith.divf %s, %s : f32" % (rng, c255))
+        neg = self.emit("arith.subf %s, %s : f32" % (zero, mn))
+        zf = self.emit("math.roundeven %s : f32" % self.emit("arith.divf %s, %s : f32" % (neg, scale)))
+        zf = self.emit("arith.minimumf %s, %s : f32" % (self.emit("arith.maximumf %s, %s : f32" % (zf, zero)), c255))
+        def quantize(args):
+            return (["%%q = arith.divf %s, %s : f32" % (args[0], scale),
+                     "%r = math.roundeven %q : f32",
+                     "%%z = arith.addf %%r, %s : f32" % zf,
+                     "%%lo = arith.maximumf %%z, %s : f32" % zero,
+                     "%%hi = arith.minimumf %%lo, %s : f32" % c255,
+                     "%i = arith.fptoui %hi : f32 to i8"], "%i")
+        y = self.generic([(x, list(range(rank)))], x.shape, quantize, node.output[0], element="i8")
+        raw = QType("u8", [1.0], [0])
+        out_y = Value("", x.shape, raw)
+        out_y.name = self.emit("quant.scast %s : %s to %s" % (y.name, y.type, out_y.type))
+        s = Value(self.emit("tensor.from_elements %s : tensor<f32>" % scale), [], F32)
+        zi = self.emit("arith.fptoui %s : f32 to i8" % zf)
+        zt = self.emit("tensor.from_elements %s : tensor<i8>" % zi)
+        out_z = Value("", [], raw)
+        out_z.name = self.emit("quant.scast %s : tensor<i8> to %s" % (zt, out_z.type))
+        return [out_y, s, out_z]
+
+    # --- float ops -------------------------------------------------------------
+
+    def fvalue(self, name):
+        v = self.value(name)
+        if v.element != F32:
+            self.fail("input '%s' must be float32" % name)
+        return v
+
+    def broadcast(self, values, loc, body, element=F32):
+        """Elementwise over NumPy-broadcast shapes."""
+        rank = max(len(v.shape) for v in values)
+        shape = [1] * rank
+        for v in values:
+            for i, d in enumerate(v.shape):
+                j = rank - len(v.shape) + i
+                if d != 1:
+                    if shape[j] not in (1, d):
+                        self.fail("shapes %s do not broadcast" % [x.shape for x in values])
+                    shape[j] = d
+        inputs = []
+        for v in values:
+            off = rank - len(v.shape)
+            inputs.append((v, [None if d == 1 and shape[off + i] != 1 else off + i
+                               for i, d in enumerate(v.shape)]))
+        return self.generic(inputs, shape, body, loc, element=element)
+
+    def binary(self, node, op):
+        a, b = self.fvalue(node.input[0]), self.fvalue(node.input[1])
+        return self.broadcast([a, b], node.output[0], lambda x: (
+            ["%%r = arith.%s %s, %s : f32" % (op, x[0], x[1])], "%r"))
+
+    def op_Add(self, node, a):
+        return self.binary(node, "addf")
+
+    def op_Sub(self, node, a):
+        return self.binary(node, "subf")
+
+    def op_Mul(self, node, a):
+        return self.binary(node, "mulf")
+
+    def op_Div(self, node, a):
+        return self.binary(node, "divf")
+
+    def op_Min(self, node, a):
+        return self.binary(node, "minimumf")
+
+    def op_Max(self, node, a):
+        return self.binary(node, "maximumf")
+
+    def unary(self, node, lines):
+        x = self.fvalue(node.input[0])
+        return self.broadcast([x], node.output[0], lambda v: (
+            [l.format(x=v[0]) for l in lines], "%r"))
+
+    def op_Relu(self, node, a):
+        return self.unary(node, ["%z = arith.constant 0.000000e+00 : f32",
+                                 "%r = arith.maximumf {x}, %z : f32"])
+
+    def op_Sigmoid(self, node, a):
+        return self.unary(node, ["%one = arith.constant 1.000000e+00 : f32",
+                                 "%n = arith.negf {x} : f32", "%e = math.exp %n : f32",
+                                 "%d = arith.addf %one, %e : f32", "%r = arith.divf %one, %d : f32"])
+
+    def op_Round(self, node, a):
+        return self.unary(node, ["%r = math.roundeven {x} : f32"])
+
+    def op_Identity(self, node, a):
+        return self.value(node.input[0])
+
+    def op_Clip(self, node, a):
+        x = self.fvalue(node.input[0])
+        ins, ops = [x], []
+        for i, op in ((1, "maximumf"), (2, "minimumf")):
+            if len(node.input) <= i or not node.input[i]:
+                continue
+            if node.input[i] in self.constants:
+                ops.append((op, _float_literal(float(self.constants[node.input[i]])), None))
+            else:
+                ins.append(self.fvalue(node.input[i]))
+                ops.append((op, None, len(ins) - 1))
+
+        def body(v):
+            lines, cur = [], v[0]
+            for k, (op, literal, index) in enumerate(ops):
+                operand = v[index] if index is not None else "%%b%d" % k
+                if literal is not None:
+                    lines.append("%%b%d = arith.constant %s : f32" % (k, literal))
+                lines.append("%%c%d = arith.%s %s, %s : f32" % (k, op, cur, operand))
+                cur = "%%c%d" % k
+            return lines, cur
+        if not ops:
+            return x
+        return self.broadcast(ins, node.output[0], body)
+
+    def op_Cast(self, node, a):
+        x = self.fvalue(node.input[0])
+        to = _np_dtype(a["to"])
+        if to == np.dtype(np.float32):
+            return x
+        if to != np.dtype(np.uint8):
+            self.fail("Cast to %s is not supported" % to)
+        v = self.broadcast([x], node.output[0], lambda v: (
+            ["%%r = arith.fptoui %s : f32 to i8" % v[0]], "%r"), element="i8")
+        v.unsigned = True
+        return v
+
+    def reduce(self, node, a, op, init):
+        x = self.fvalue(node.input[0])
+        axes = a.get("axes")
+        if axes is not None or a.get("keepdims", 1):
+            self.fail("only full reductions with keepdims=0 are supported")
+        acc = self.fill([], init)
+        rank = len(x.shape)
+        return self.generic([(x, list(range(rank)))], [], lambda v: (
+            ["%%r = arith.%s %s, %s : f32" % (op, v[0], v[1])], "%r"),
+            node.output[0], iterators=["reduction"] * rank, init=acc)
+
+    def op_ReduceMin(self, node, a):
+        return self.reduce(node, a, "minimumf", float("inf"))
+
+    def op_ReduceMax(self, node, a):
+        return self.reduce(node, a, "maximumf", float("-inf"))
+
+    def named(self, op, ins, init, shape, loc, attrs=""):
+        out = tensor_str(shape, F32)
+        return Value(self.emit("%s %sins(%s : %s) outs(%s : %s) -> %s" % (
+            op, attrs, ", ".join(v.name for v in ins), ", ".join(v.type for v in ins), init, out, out), loc),
+            shape, F32)
+
+    def op_MatMul(self, node, a):
+        x, w = self.fvalue(node.input[0]), self.fvalue(node.input[1])
+        shape = self.out_shape(node)
+        zero = self.fill(shape, 0.0)
+        if len(x.shape) == 2 and len(w.shape) == 2:
+            return self.named("linalg.matmul", [x, w], zero, shape, node.output[0])
+        if len(x.shape) == 3 and len(w.shape) == 3 and x.shape[0] == w.shape[0]:
+            return self.named("linalg.batch_matmul", [x, w], zero, shape, node.output[0])
+        # General batched matmul: loops batch..., m, n, k with broadcasting.
+        rank = len(shape)
+        k = rank
+        def operand(v, last2):
+            off = rank - len(v.shape)
+            dims = [None if d == 1 and shape[off + i] != 1 else off + i for i, d in enumerate(v.shape[:-2])]
+            return (v, dims + last2)
+        ins = [operand(x, [rank - 2, k]), operand(w, [k, rank - 1])]
+        return self.generic(ins, shape, lambda v: (
+            ["%%p = arith.mulf %s, %s : f32" % (v[0], v[1]), "%%r = arith.addf %s, %%p : f32" % v[2]], "%r"),
+            node.output[0], iterators=["parallel"] * rank + ["reduction"], init=zero,
+            out_dims=list(range(rank)))
+
+    def scalar_mul(self, v, factor, loc):
+        if factor == 1.0:
+            return v
+        c = _float_literal(factor)
+        return self.broadcast([v], loc, lambda x: (
+            ["%%f = arith.constant %s : f32" % c, "%%r = arith.mulf %s, %%f : f32" % x[0]], "%r"))
+
+    def add_bias(self, y, bias, channel, loc):
+        """y + bias[c] along dimension `channel`."""
+        dims = [channel] if bias.shape and bias.shape[0] != 1 else [None] * len(bias.shape)
+        return self.generic([(y, list(range(len(y.shape)))), (bias, dims)], y.shape, lambda v: (
+            ["%%r = arith.addf %s, %s : f32" % (v[0], v[1])], "%r"), loc)
+
+    def op_Gemm(self, node, a):
+        x, w = self.fvalue(node.input[0]), self.fvalue(node.input[1])
+        if a.get("transA", 0):
+            t = self.empty([x.shape[1], x.shape[0]])
+            x = Value(self.emit("linalg.transpose ins(%s : %s) outs(%s : %s) permutation = [1, 0]" % (
+                x.name, x.type, t, tensor_str([x.shape[1], x.shape[0]], F32))), [x.shape[1], x.shape[0]], F32)
+        shape = self.out_shape(node)
+        zero = self.fill(shape, 0.0)
+        maps = ""
+        if a.get("transB", 0):
+            maps = ("indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d1, d2)>, "
+                    "affine_map<(d0, d1, d2) -> (d0, d1)>] ")
+        y = self.named("linalg.matmul", [x, w], zero, shape, node.output[0], maps)
+        y = self.scalar_mul(y, float(a.get("alpha", 1.0)), node.output[0] + ".alpha")
+        if len(node.input) > 2 and node.input[2]:
+            beta = float(a.get("beta", 1.0))
+            if node.input[2] in self.constants:
+                c = self.const(self.constants[node.input[2]].astype(np.float32) * np.float32(beta))
+            else:
+                c = self.scalar_mul(self.fvalue(node.input[2]), beta, node.output[0] + ".beta")
+            y = self.broadcast([y, c], node.output[0] + ".bias", lambda v: (
+                ["%%r = arith.addf %s, %s : f32" % (v[0], v[1])], "%r"))
+        return y
+
+    def pads_for(self, a, spatial, kernel, strides, dilations):
+        auto = a.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if auto in ("NOTSET", ""):
+            return list(a.get("pads", [0] * (2 * len(spatial))))
+        if auto == "VALID":
+            return [0] * (2 * len(spatial))
+        begin, end = [], []
+        for size, k, st, d in zip(spatial, kernel, strides, dilations):
+            total = max(0, (-(-size // st) - 1) * st + (k - 1) * d + 1 - size)
+            small, big = total // 2, total - total // 2
+            begin.append(small if auto == "SAME_UPPER" else big)
+            end.append(big if auto == "SAME_UPPER" else small)
+        return begin + end
+
+    def pad_nchw(self, x, pads, value, loc):
+        if not any(pads):
+            return x
+        shape = [x.shape[0], x.shape[1], x.shape[2] + pads[0] + pads[2], x.shape[3] + pads[1] + pads[3]]
+        c = self.emit("arith.constant %s : f32" % _float_literal(value))
+        name = self.emit("tensor.pad %s low[0, 0, %d, %d] high[0, 0, %d, %d] {\n  ^bb0(%%i: index, %%j: index, "
+                         "%%k: index, %%l: index):\n    tensor.yield %s : f32\n  } : %s to %s" % (
+                             x.name, pads[0], pads[1], pads[2], pads[3], c, x.type, tensor_str(shape, F32)), loc)
+        return Value(name, shape, F32)
+
+    def op_Conv(self, node, a):
+        x, w = self.fvalue(node.input[0]), self.value(node.input[1])
+        if len(x.shape) != 4:
+            self.fail("only 2-D convolutions are supported")
+        kernel = w.shape[2:]
+        strides = list(a.get("strides", [1, 1]))
+        dilations = list(a.get("dilations", [1, 1]))
+        pads = self.pads_for(a, x.shape[2:], kernel, strides, dilations)
+        group = a.get("group", 1)
+        xp = self.pad_nchw(x, pads, 0.0, node.output[0] + ".pad")
+        shape = self.out_shape(node)
+        zero = self.fill(shape, 0.0)
+        attrs = "{dilations = dense<[%d, %d]> : tensor<2xi64>, strides = dense<[%d, %d]> : tensor<2xi64>} " % (
+            tuple(dilations) + tuple(strides))
+        if group == 1:
+            y = self.named("linalg.conv_2d_nchw_fchw", [xp, w], zero, shape, node.output[0], attrs)
+        elif group == x.shape[1] and w.shape[0] == group and node.input[1] in self.constants:
+            wd = self.const(self.constants[node.input[1]].reshape(group, kernel[0], kernel[1]))
+            y = self.named("linalg.depthwise_conv_2d_nchw_chw", [xp, wd], zero, shape, node.output[0], attrs)
+        else:
+            self.fail("group %d is neither 1 nor depthwise" % group)
+        if len(node.input) > 2 and node.input[2]:
+            y = self.add_bias(y, self.fvalue(node.input[2]), 1, node.output[0] + ".bias")
+        return y
+
+    def pool_attrs(self, node, a, x):
+        if len(x.shape) != 4:
+            self.fail("only 2-D pooling is supported")
+        if a.get("ceil_mode", 0):
+            self.fail("ceil_mode is not supported")
+        kernel = list(a["kernel_shape"])
+        strides = list(a.get("strides", [1, 1]))
+        dilations = list(a.get("dilations", [1, 1]))
+        if dilations != [1, 1]:
+            self.fail("dilated pooling is not supported")
+        return kernel, strides, self.pads_for(a, x.shape[2:], kernel, strides, dilations)
+
+    def pool(self, op, x, kernel, strides, init_value, shape, loc):
+        init = self.fill(shape, init_value)
+        win = self.empty(kernel)
+        attrs = "{dilations = dense<1> : tensor<2xi64>, strides = dense<[%d, %d]> : tensor<2xi64>} " % tuple(strides)
+        return Value(self.emit("%s %sins(%s, %s : %s, %s) outs(%s : %s) -> %s" % (
+            op, attrs, x.name, win, x.type, tensor_str(kernel, F32), init, tensor_str(shape, F32),
+            tensor_str(shape, F32)), loc), shape, F32)
+
+    def op_MaxPool(self, node, a):
+        if len(node.output) > 1 and node.output[1]:
+            self.fail("the Indices output is not supported")
+        x = self.fvalue(node.input[0])
+        kernel, strides, pads = self.pool_attrs(node, a, x)
+        xp = self.pad_nchw(x, pads, float("-inf"), node.output[0] + ".pad")
+        return self.pool("linalg.pooling_nchw_max", xp, kernel, strides, float("-inf"),
+                         self.out_shape(node), node.output[0])
+
+    def op_AveragePool(self, node, a):
+        x = self.fvalue(node.input[0])
+        kernel, strides, pads = self.pool_attrs(node, a, x)
+        shape = self.out_shape(node)
+        xp = self.pad_nchw(x, pads, 0.0, node.output[0] + ".pad")
+        total = self.pool("linalg.pooling_nchw_sum", xp, kernel, strides, 0.0, shape, node.output[0] + ".sum")
+        if a.get("count_include_pad", 0) or not any(pads):
+            return self.scalar_mul(total, 1.0 / (kernel[0] * kernel[1]), node.output[0])
+        # Without the padding in the count, each position has its own count.
+        counts = np.zeros(shape[2:], np.float32)
+        for i in range(shape[2]):
+            for j in range(shape[3]):
+                h0, w0 = i * strides[0] - pads[0], j * strides[1] - pads[1]
+                rows = min(h0 + kernel[0], x.shape[2]) - max(h0, 0)
+                cols = min(w0 + kernel[1], x.shape[3]) - max(w0, 0)
+                counts[i, j] = rows * cols
+        c = self.const(counts)
+        return self.generic([(total, [0, 1, 2, 3]), (c, [2, 3])], shape, lambda v: (
+            ["%%r = arith.divf %s, %s : f32" % (v[0], v[1])], "%r"), node.output[0])
+
+    def op_GlobalAveragePool(self, node, a):
+        x = self.fvalue(node.input[0])
+        shape = self.out_shape(node)
+        total = self.pool("linalg.pooling_nchw_sum", x, x.shape[2:], [1, 1], 0.0, shape, node.output[0] + ".sum")
+        return self.scalar_mul(total, 1.0 / (x.shape[2] * x.shape[3]), node.output[0])
+
+    def reshape_to(self, x, shape, loc):
+        """Any reshape as a collapse to 1-D and an expand: both are layout
+        ops the quantizer propagates parameters through."""
+        if list(shape) == list(x.shape):
+            return x
+        n = int(np.prod(x.shape))
+        flat = x
+        if len(x.shape) != 1:
+            flat = Value(self.emit("tensor.collapse_shape %s [[%s]] : %s into %s" % (
+                x.name, ", ".join(str(i) for i in range(len(x.shape))), x.type, tensor_str([n], self.etype(x))), loc),
+                [n], x.element)
+        if len(shape) == 1:
+            return flat
+        out = Value("", shape, x.element)
+        out.name = self.emit("tensor.expand_shape %s [[%s]] output_shape [%s] : %s into %s" % (
+            flat.name, ", ".join(str(i) for i in range(len(shape))), ", ".join(str(d) for d in shape),
+            flat.type, out.type), loc)
+        return out
+
+    def etype(self, v):
+        return qtype_str(v.element) if isinstance(v.element, QType) else v.element
+
+    def op_Flatten(self, node, a):
+        return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
+
+    def op_Reshape(self, node, a):
+        return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
+
+    def op_Transpose(self, node, a):
+        x = self.value(node.input[0])
+        perm = list(a.get("perm", reversed(range(len(x.shape)))))
+        shape = [x.shape[p] for p in perm]
+        out = Value("", shape, x.element)
+        init = self.empty(shape, self.etype(x))
+        out.name = self.emit("linalg.transpose ins(%s : %s) outs(%s : %s) permutation = [%s]" % (
+            x.name, x.type, init, out.type, ", ".join(str(p) for p in perm)), node.output[0])
+        return out
+
+    def op_Concat(self, node, a):
+        ins = [self.value(n) for n in node.input]
+        axis = a["axis"] % len(ins[0].shape)
+        out = Value("", self.out_shape(node), ins[0].element)
+        out.name = self.emit("tensor.concat dim(%d) %s : (%s) -> %s" % (
+            axis, ", ".join(v.name for v in ins), ", ".join(v.type for v in ins), out.type), node.output[0])
+        return out
+
+    def op_BatchNormalization(self, node, a):
+        if a.get("training_mode", 0) or len(node.output) > 1:
+            self.fail("training mode is not supported")
+        x = self.fvalue(node.input[0])
+        scale, bias, mean, var = (self.constant(n, "parameter").astype(np.float32) for n in node.input[1:5])
+        std = np.sqrt(var + np.float32(a.get("epsilon", 1e-5))).astype(np.float32)
+        y = x
+        for values, op, tag in ((mean, "subf", "sub"), (std, "divf", "div"), (scale, "mulf", "mul"),
+                                (bias, "addf", "add")):
+            c = self.const(values)
+            y = self.generic([(y, list(range(len(x.shape)))), (c, [1])], x.shape, lambda v, op=op: (
+                ["%%r = arith.%s %s, %s : f32" % (op, v[0], v[1])], "%r"), node.output[0] + ".bn." + tag)
+        return y
+
+    def op_Softmax(self, node, a):
+        x = self.fvalue(node.input[0])
+        rank = len(x.shape)
+        axis = a.get("axis", -1) % rank
+        keep = [d for d in range(rank) if d != axis]
+        kept = [x.shape[d] for d in keep]
+        its = ["reduction" if d == axis else "parallel" for d in range(rank)]
+        mx = self.generic([(x, list(range(rank)))], kept, lambda v: (
+            ["%%r = arith.maximumf %s, %s : f32" % (v[0], v[1])], "%r"), node.output[0] + ".max",
+            iterators=its, init=self.fill(kept, float("-inf")), out_dims=keep)
+        e = self.generic([(x, list(range(rank))), (mx, keep)], x.shape, lambda v: (
+            ["%%d = arith.subf %s, %s : f32" % (v[0], v[1]), "%r = math.exp %d : f32"], "%r"),
+            node.output[0] + ".exp")
+        total = self.generic([(e, list(range(rank)))], kept, lambda v: (
+            ["%%r = arith.addf %s, %s : f32" % (v[0], v[1])], "%r"), node.output[0] + ".sum",
+            iterators=its, init=self.fill(kept, 0.0), out_dims=keep)
+        return self.generic([(e, list(range(rank))), (total, keep)], x.shape, lambda v: (
+            ["%%r = arith.divf %s, %s : f32" % (v[0], v[1])], "%r"), node.output[0])
+
+    # --- driver ----------------------------------------------------------------
+
+    def run(self):
+        for inp in self.graph.input:
+            if inp.name in self.constants:
+                continue
+            t = inp.type.tensor_type
+            shape = self.shapes.get(inp.name)
+            if shape is None or any(d < 0 for d in shape):
+                raise ImportError("graph input '%s' needs a static shape" % inp.name)
+            dtype = _np_dtype(t.elem_type)
+            if dtype in (np.dtype(np.uint8), np.dtype(np.int8)):
+                # Raw quantized storage: the consuming op gives its type.
+                v = Value("%%arg%d" % len(self.args), shape, None)
+                v.raw_input = True
+            elif dtype in NP_ELEMENT:
+                v = Value("%%arg%d" % len(self.args), shape, NP_ELEMENT[dtype])
+            else:
+                raise ImportError("graph input '%s' has unsupported type %s" % (inp.name, dtype))
+            self.args.append(v)
+            self.values[inp.name] = v
+        for node in self.graph.node:
+            self.node = node
+            if node.op_type == "Constant":
+                self.constants[node.output[0]] = numpy_helper.to_array(self.attrs(node)["value"])
+                continue
+            if node.domain not in ("", "ai.onnx"):
+                self.fail("domain '%s' is not supported" % node.domain)
+            handler = getattr(self, "op_" + node.op_type, None)
+            if handler is None:
+                self.fail("op is not supported")
+            outs = handler(node, self.attrs(node))
+            outs = outs if isinstance(outs, list) else [outs]
+            for name, v in zip(node.output, outs):
+                self.values[name] = v
+        results = []
+        for o in self.graph.output:
+            v = self.values[o.name]
+            if getattr(v, "unsigned", False):
+                # Raw uint8 travels as u8 storage so that runners use uint8.
+                raw = Value("", v.shape, QType("u8", [1.0], [0]))
+                raw.name = self.emit("quant.scast %s : %s to %s" % (v.name, v.type, raw.type))
+                v = raw
+            results.append(v)
+        for v in self.args:
+            if v.element is None:
+                raise ImportError("graph input %s is integer data no quantized op consumes" % v.name)
+        sig_args = ", ".join("%s: %s" % (v.name, v.type) for v in self.args)
+        sig_res = ", ".join(v.type for v in results)
+        body = "\n".join(self.lines)
+        return "func.func @main(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
+            sig_args, sig_res, body, ", ".join(v.name for v in results), sig_res)
+
+
+def _np_dtype(elem_type):
+    # onnx 1.12 (Debian 12) predates onnx.helper.tensor_dtype_to_np_dtype.
+    return np.dtype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[elem_type])
+
+
+def _unit(imp, name):
+    """MatMulInteger/ConvInteger carry no scale: a unit scale constant."""
+    key = "__unit_scale__"
+    imp.constants[key] = np.array([1.0], np.float32)
+    return key
+
+
+def _storage_of(imp, name, t):
+    v = imp.values.get(name)
+    if name in imp.constants:
+        return {np.dtype(np.uint8): "u8", np.dtype(np.int8): "i8"}.get(imp.constants[name].dtype, t.storage)
+    if v is not None and isinstance(v.element, QType):
+        return v.element.storage
+    dtype = None
+    for inp in imp.graph.input:
+        if inp.name == name:
+            dtype = _np_dtype(inp.type.tensor_type.elem_type)
+    return {np.dtype(np.uint8): "u8", np.dtype(np.int8): "i8"}.get(dtype, t.storage)
+
+
+def import_model(model):
+    """MLIR text of `model` (an onnx.ModelProto)."""
+    return Importer(model).run()

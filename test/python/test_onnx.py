@@ -1,0 +1,104 @@
+"""pytest: the ONNX importer, the CLI and the quantize() API."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import pytest
+from onnx import TensorProto, helper
+
+sys.path.insert(0, os.path.dirname(__file__))
+import onnx_conformance  # noqa: E402
+
+import qmlir  # noqa: E402
+from qmlir import tools  # noqa: E402
+from qmlir.onnx_import import ImportError as OnnxImportError  # noqa: E402
+from qmlir.onnx_import import import_model  # noqa: E402
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+DIGITS = os.path.join(ROOT, "examples", "digits")
+
+
+def test_all_quantization_node_tests_pass(capsys):
+    failures = onnx_conformance.main(sorted(onnx_conformance.QUANTIZATION_OPS))
+    print(capsys.readouterr().out)
+    assert failures == []
+    counts = onnx_conformance.tests_by_op()
+    assert sum(len(counts[op]) for op in onnx_conformance.QUANTIZATION_OPS) == 17
+
+
+def test_float_node_tests_pass_or_are_refused():
+    """Every supported float op's node test either matches the expected
+    output or is refused with a reason: never a wrong result."""
+    failures = onnx_conformance.main(onnx_conformance.FLOAT_OPS)
+    for op, test, problem in failures:
+        assert "values differ" not in problem and "shape" not in problem.split(":")[0], (test, problem)
+        assert "supported" in problem or "must be" in problem, (test, problem)
+
+
+def graph(op, **attrs):
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4])
+    node = helper.make_node(op, ["x"], ["y"], name="my_node", **attrs)
+    return helper.make_model(helper.make_graph([node], "g", [x], [y]),
+                             opset_imports=[helper.make_opsetid("", 13)])
+
+
+def test_unsupported_op_names_node_and_op():
+    with pytest.raises(OnnxImportError, match=r"node 'my_node' \(Erf\): op is not supported"):
+        import_model(graph("Erf"))
+
+
+def test_unsupported_attribute_is_refused():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 1, 4, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 1, 2, 2])
+    node = helper.make_node("MaxPool", ["x"], ["y"], name="pool", kernel_shape=[2, 2], strides=[2, 2], ceil_mode=1)
+    model = helper.make_model(helper.make_graph([node], "g", [x], [y]),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(OnnxImportError, match=r"node 'pool' \(MaxPool\): ceil_mode is not supported"):
+        import_model(model)
+
+
+def test_tensor_names_become_locations():
+    text = import_model(onnx.load(os.path.join(DIGITS, "cnn.onnx")))
+    assert 'loc("logits")' in text
+    assert text.startswith("func.func @main(%arg0: tensor<1x1x8x8xf32>) -> (tensor<1x10xf32>)")
+
+
+def test_cli_import_and_run(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    model = tmp_path / "cnn.mlir"
+    subprocess.run([sys.executable, "-m", "qmlir", "import", os.path.join(DIGITS, "cnn.onnx"), "-o", str(model)],
+                   check=True, env=env)
+    x = np.load(os.path.join(DIGITS, "data.npz"))["test"][:5].reshape(5, 1, 1, 8, 8)
+    np.save(tmp_path / "x.npy", x)
+    subprocess.run([sys.executable, "-m", "qmlir", "run", str(model), "--input", str(tmp_path / "x.npy"),
+                    "--output", str(tmp_path / "y.npy")], check=True, env=env)
+    assert np.load(tmp_path / "y.npy").shape == (5, 1, 10)
+
+
+def test_cli_reports_errors(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    bad = tmp_path / "erf.onnx"
+    onnx.save(graph("Erf"), str(bad))
+    r = subprocess.run([sys.executable, "-m", "qmlir", "import", str(bad), "-o", str(tmp_path / "o.mlir")],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 1
+    assert r.stderr.strip() == "qmlir: error: node 'my_node' (Erf): op is not supported"
+    assert not (tmp_path / "o.mlir").exists()
+
+
+def test_quantize_onnx_cnn():
+    data = np.load(os.path.join(DIGITS, "data.npz"))
+    calib = data["calib"].reshape(-1, 1, 1, 8, 8)
+    test = data["test"].reshape(-1, 1, 1, 8, 8)
+    result = qmlir.quantize(os.path.join(DIGITS, "cnn.onnx"), [calib])
+    assert result.summary["samples"] == 300
+    assert result.summary["relative_error"][0] < 0.05
+    text = open(result.int8_model).read()
+    assert text.count("= qnn.conv2d") == 3 and "linalg." not in text
+    float_acc = (tools.run(result.float_model, test)[0].reshape(-1, 10).argmax(1) == data["labels"]).mean()
+    int8_acc = (result.run(test)[0].reshape(-1, 10).argmax(1) == data["labels"]).mean()
+    assert 100 * (float_acc - int8_acc) <= 0.5
