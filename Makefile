@@ -37,7 +37,8 @@ SEEDS ?= 20
 diff-long: build
 	@for seed in $$(seq 100 $$((99 + $(SEEDS)))); do \
 	  PYTHONPATH=python /usr/bin/python3 test/Integration/Differential/random_graphs.py \
-	    --seed $$seed --work $(BUILD)/diff-long/$$seed --quant-run $(BUILD)/bin/quant-run || exit 1; \
+	    --seed $$seed --work $(BUILD)/diff-long/$$seed --quant-run $(BUILD)/bin/quant-run \
+	    --quant-compile $(BUILD)/bin/quant-compile --aot x86_64-linux-gnu,aarch64-linux-gnu || exit 1; \
 	done
 
 # libFuzzer targets (parse + verify + pipelines, .npy/.npz, stats files),

@@ -8,6 +8,8 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
   # Build; clang's runtimes for the sanitizer and fuzzer builds.
   cmake ninja-build ccache libclang-rt-22-dev
+  # aarch64: cross toolchain and user-mode emulation for compiled models.
+  gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user
   # Python side: tests, reference implementations, ONNX front end and its
   # conformance data.
   python3 python3-numpy python3-pytest python3-onnx libonnx-testdata

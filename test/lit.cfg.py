@@ -30,5 +30,5 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-run", "quant-calibrate"]
+tools = ["quant-opt", "quant-run", "quant-calibrate", "quant-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)

@@ -69,7 +69,8 @@ qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
       "buffer-results-to-out-params{hoist-static-allocs "
       "modify-public-functions},"
       "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "func.func(convert-linalg-to-loops),convert-scf-to-cf,"
+      "qnn-strided-copies-to-linalg,func.func(convert-linalg-to-loops),convert-"
+      "scf-to-cf,"
       "expand-strided-metadata,lower-affine,convert-math-to-llvm,"
       "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts";
   return parsePassPipeline(pipeline, pm);

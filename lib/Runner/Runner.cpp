@@ -20,8 +20,8 @@
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
-#include "llvm/Support/SourceMgr.h"
 #include "mlir/Target/LLVMIR/Dialect/All.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 
 using namespace mlir;
@@ -109,7 +109,7 @@ static llvm::Expected<npy::DType> dtypeOf(Type element) {
                " cannot be exchanged with numpy");
 }
 
-static llvm::Expected<TensorSpec> specOf(Type type) {
+llvm::Expected<TensorSpec> qmlir::tensorSpec(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor)
     return error("type " + typeName(type) + " is not a ranked tensor");
@@ -126,10 +126,8 @@ static llvm::Expected<TensorSpec> specOf(Type type) {
   return spec;
 }
 
-/// The tensor signature of `entry`: from the func.func itself or, once
-/// lowered, from the `qnn.signature` that qnn-export-abi recorded.
-static llvm::Expected<FunctionType> signatureOf(ModuleOp module,
-                                                StringRef entry) {
+llvm::Expected<FunctionType> qmlir::entrySignature(ModuleOp module,
+                                                   StringRef entry) {
   Operation *op = module.lookupSymbol(entry);
   if (!op)
     return error("no function @" + entry + " in the module");
@@ -163,18 +161,18 @@ void CompiledFunction::widenSubByte(std::vector<npy::Array> &outputs) const {
 
 llvm::Expected<std::unique_ptr<CompiledFunction>>
 CompiledFunction::create(ModuleOp module, StringRef entry) {
-  llvm::Expected<FunctionType> signature = signatureOf(module, entry);
+  llvm::Expected<FunctionType> signature = entrySignature(module, entry);
   if (!signature)
     return signature.takeError();
   std::unique_ptr<CompiledFunction> fn(new CompiledFunction);
   for (Type t : signature->getInputs()) {
-    llvm::Expected<TensorSpec> spec = specOf(t);
+    llvm::Expected<TensorSpec> spec = tensorSpec(t);
     if (!spec)
       return spec.takeError();
     fn->inputSpecs.push_back(std::move(*spec));
   }
   for (auto [i, t] : llvm::enumerate(signature->getResults())) {
-    llvm::Expected<TensorSpec> spec = specOf(t);
+    llvm::Expected<TensorSpec> spec = tensorSpec(t);
     if (!spec)
       return spec.takeError();
     if (llvm::any_of(spec->shape, ShapedType::isDynamic))

@@ -42,9 +42,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       StringRef(reinterpret_cast<const char *>(data), size), &context);
   if (!module || failed(verify(*module)))
     return 0;
-  for (StringRef pipeline :
-       {"canonicalize", "convert-qnn-to-linalg", "qnn-quantize-pipeline",
-        "qnn-lower-to-llvm"}) {
+  for (StringRef pipeline : {"canonicalize", "convert-qnn-to-linalg",
+                             "qnn-quantize-pipeline", "qnn-lower-to-llvm"}) {
     OwningOpRef<ModuleOp> clone = module->clone();
     PassManager pm(&context, ModuleOp::getOperationName());
     if (succeeded(parsePassPipeline(pipeline, pm)))

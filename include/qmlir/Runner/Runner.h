@@ -56,6 +56,14 @@ struct TensorSpec {
   unsigned subByteBits = 0;
 };
 
+/// The ABI spec of a tensor type (quantized tensors as their storage).
+llvm::Expected<TensorSpec> tensorSpec(mlir::Type type);
+
+/// The tensor signature of `entry` in `module`: from the func.func or, once
+/// lowered, from the `qnn.signature` qnn-export-abi recorded.
+llvm::Expected<mlir::FunctionType> entrySignature(mlir::ModuleOp module,
+                                                  llvm::StringRef entry);
+
 class CompiledFunction {
 public:
   /// Lowers `module` in place and JIT-compiles function `entry`. Lowering

@@ -4,8 +4,9 @@ Builds random chains and small DAGs of qnn ops (conv2d with strides,
 padding, groups and depthwise, matmul, add, mul, pools, clamp, concat,
 requantize) on NHWC int8/uint8 tensors with random per-tensor and per-axis
 parameters and both rounding modes, runs every graph through every path the
-project has (today: quant-run's JIT) and compares bit for bit with the
-numpy reference. Output parameters are picked from the reference's own
+project has (quant-run's JIT and, with --aot, quant-compile's objects for
+x86_64 and for aarch64 under qemu) and compares bit for bit with the numpy
+reference. Output parameters are picked from the reference's own
 accumulator range, so values exercise the whole storage range rather than
 saturating.
 
@@ -250,12 +251,14 @@ class Graph:
         return name, tt(shape, t), values, t
 
 
-def check_module(seed, index, graphs, work, quant_run):
+def check_module(seed, index, graphs, work, quant_run, quant_compile, aot):
     rng = Rng(seed * 1000 + index)
     m = ModuleBuilder()
+    m.dtypes = []
     for g in range(graphs):
         name, type_str, values, t = Graph(m, rng, g).build(rng.r.randint(2, 7))
         m.result(name, type_str, values)
+        m.dtypes.append(t.numpy_dtype())
     path = os.path.join(work, "module%d.mlir" % index)
     with open(path, "w") as f:
         f.write(m.text())
@@ -268,15 +271,54 @@ def check_module(seed, index, graphs, work, quant_run):
         print("FAILED: seed %d module %d: quant-run exited %d (%s)" % (seed, index, r.returncode, path))
         return False
     got = np.load(outputs)
+    results = {"quant-run": [got["arr_%d" % g] for g in range(len(m.expected))]}
+    for target in aot:
+        results[target] = run_aot(path, target, m, quant_compile)
     ok = True
-    for g, want in enumerate(m.expected):
-        have = got["arr_%d" % g].astype(np.int64)
-        if not np.array_equal(have, want):
-            idx = tuple(np.argwhere(have != want)[0])
-            print("FAILED: seed %d module %d graph %d differs at %s: quant-run %d, reference %d (%s)"
-                  % (seed, index, g, idx, have[idx], want[idx], path))
+    for where, values in results.items():
+        if values is None:
+            print("FAILED: seed %d module %d: %s did not run (%s)" % (seed, index, where, path))
             ok = False
+            continue
+        for g, want in enumerate(m.expected):
+            have = values[g].astype(np.int64)
+            if not np.array_equal(have, want):
+                idx = tuple(np.argwhere(have != want)[0])
+                print("FAILED: seed %d module %d graph %d differs at %s: %s %d, reference %d (%s)"
+                      % (seed, index, g, idx, where, have[idx], want[idx], path))
+                ok = False
     return ok
+
+
+DRIVER = os.path.join(os.path.dirname(__file__), "..", "..", "Inputs", "aot_driver.c")
+LINK = {"x86_64-linux-gnu": ["clang"], "aarch64-linux-gnu": ["aarch64-linux-gnu-gcc"]}
+RUN = {"x86_64-linux-gnu": [], "aarch64-linux-gnu": ["qemu-aarch64", "-cpu", "max", "-L", "/usr/aarch64-linux-gnu"]}
+
+
+def run_aot(path, target, m, quant_compile):
+    """quant-compile for `target`, link the generic driver, run sample by
+    sample on raw files; returns the outputs stacked like quant-run's."""
+    obj, exe = "%s.%s.o" % (path, target), "%s.%s.exe" % (path, target)
+    for cmd in ([quant_compile, path, "--target=" + target, "--emit=obj", "-o", obj],
+                LINK[target] + ["-O1", '-DMODEL_HEADER="%s.h"' % obj, DRIVER, obj, "-o", exe]):
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stderr[-2000:])
+            return None
+    outs = [[] for _ in m.expected]
+    for s in range(SAMPLES):
+        ins = []
+        for i, a in enumerate(m.arrays):
+            ins.append("%s.in%d.bin" % (path, i))
+            a[s].tofile(ins[-1])
+        outfiles = ["%s.out%d.bin" % (path, g) for g in range(len(m.expected))]
+        r = subprocess.run(RUN[target] + [exe] + ins + outfiles, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stderr[-2000:])
+            return None
+        for g, (f, want) in enumerate(zip(outfiles, m.expected)):
+            outs[g].append(np.fromfile(f, dtype=m.dtypes[g]).reshape(want.shape[1:]))
+    return [np.stack(o) for o in outs]
 
 
 def main():
@@ -286,14 +328,19 @@ def main():
     p.add_argument("--graphs", type=int, default=20)
     p.add_argument("--work", required=True)
     p.add_argument("--quant-run", default="quant-run")
+    p.add_argument("--quant-compile", default="quant-compile")
+    p.add_argument("--aot", default="", help="comma-separated targets: x86_64-linux-gnu,aarch64-linux-gnu")
     a = p.parse_args()
+    aot = [t for t in a.aot.split(",") if t]
     os.makedirs(a.work, exist_ok=True)
-    failures = sum(not check_module(a.seed, i, a.graphs, a.work, a.quant_run) for i in range(a.modules))
+    failures = sum(not check_module(a.seed, i, a.graphs, a.work, a.quant_run, a.quant_compile, aot)
+                   for i in range(a.modules))
     total = a.modules * a.graphs
     if failures:
         print("FAILED: %d of %d modules differ; rerun with --seed %d" % (failures, a.modules, a.seed))
         return 1
-    print("random graphs: %d graphs x %d samples bit-exact (seed %d)" % (total, SAMPLES, a.seed))
+    print("random graphs: %d graphs x %d samples bit-exact on %s (seed %d)"
+          % (total, SAMPLES, ", ".join(["quant-run"] + aot), a.seed))
     return 0
 
 

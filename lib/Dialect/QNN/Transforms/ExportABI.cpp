@@ -9,9 +9,12 @@
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
 namespace qmlir::qnn {
 #define GEN_PASS_DEF_QNNEXPORTABI
+#define GEN_PASS_DEF_QNNSTRIDEDCOPIESTOLINALG
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
 } // namespace qmlir::qnn
 
@@ -42,6 +45,25 @@ struct QNNExportABIPass : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
         }
       });
     }
+  }
+};
+
+struct StridedCopiesToLinalgPass
+    : qmlir::qnn::impl::QNNStridedCopiesToLinalgBase<
+          StridedCopiesToLinalgPass> {
+  void runOnOperation() override {
+    getOperation()->walk([](memref::CopyOp copy) {
+      auto contiguous = [](Value v) {
+        auto type = dyn_cast<MemRefType>(v.getType());
+        return type && type.getLayout().isIdentity();
+      };
+      if (contiguous(copy.getSource()) && contiguous(copy.getTarget()))
+        return;
+      OpBuilder b(copy);
+      linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
+                             copy.getTarget());
+      copy.erase();
+    });
   }
 };
 } // namespace

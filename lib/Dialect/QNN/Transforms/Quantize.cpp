@@ -410,8 +410,7 @@ static std::optional<Contraction> matchContraction(Operation *op) {
     auto collapse = dyn_cast_if_present<tensor::CollapseShapeOp>(
         singleUser(op->getResult(0)));
     if (!collapse || collapse.getReassociationIndices().size() != 4 ||
-        collapse.getReassociationIndices()[3] !=
-            ReassociationIndices{3, 4})
+        collapse.getReassociationIndices()[3] != ReassociationIndices{3, 4})
       return std::nullopt;
     setConv(Layout::NHWC, conv.getStrides(), conv.getDilations());
     c.weights = *weights; // [KH, KW, C, M]: filter c * M + m reads channel c
@@ -1013,9 +1012,9 @@ LogicalResult Quantizer::quantizePad(tensor::PadOp op) {
   Value ints = quant::StorageCastOp::create(b, loc, type.clone(storage), q);
   Value zp = arith::ConstantOp::create(
       b, loc, IntegerAttr::get(storage, element.getZeroPoint()));
-  auto padded = tensor::PadOp::create(
-      b, loc, op.getResultType().clone(storage), ints, op.getMixedLowPad(),
-      op.getMixedHighPad(), zp);
+  auto padded =
+      tensor::PadOp::create(b, loc, op.getResultType().clone(storage), ints,
+                            op.getMixedLowPad(), op.getMixedHighPad(), zp);
   Value out = quant::StorageCastOp::create(
       b, loc, op.getResultType().clone(element), padded);
   map(op.getResult(), out);

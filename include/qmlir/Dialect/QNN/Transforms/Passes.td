@@ -33,6 +33,18 @@ def QNNExportABI : Pass<"qnn-export-abi", "::mlir::ModuleOp"> {
   ];
 }
 
+def QNNStridedCopiesToLinalg : Pass<"qnn-strided-copies-to-linalg"> {
+  let summary = "Rewrite strided memref.copy into linalg.copy";
+  let description = [{
+    The LLVM lowering turns a `memref.copy` between non-contiguous buffers
+    into a call to `memrefCopy` in MLIR's runner library, which compiled
+    objects do not link. This pass rewrites those copies into `linalg.copy`,
+    which becomes loops; copies between contiguous buffers stay (they become
+    `llvm.memcpy`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def QNNFakeQuantFromQDQ : Pass<"qnn-fake-quant-from-qdq", "::mlir::func::FuncOp"> {
   let summary = "Turn quant.qcast/quant.dcast pairs into qnn.fake_quant";
   let description = [{
