@@ -39,9 +39,17 @@ static llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
+static DialectRegistry runnerRegistry() {
+  DialectRegistry registry;
+  registerRunnerDialects(registry);
+  return registry;
+}
+
+ToolContext::ToolContext()
+    : context(runnerRegistry()), handler(sourceMgr, &context) {}
+
 llvm::Expected<OwningOpRef<ModuleOp>>
-qmlir::parseModelFile(StringRef path, MLIRContext &context,
-                      llvm::SourceMgr &sourceMgr) {
+ToolContext::parseModel(StringRef path) {
   std::string message;
   auto file = openInputFile(path, &message);
   if (!file)

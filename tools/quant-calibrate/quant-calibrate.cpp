@@ -18,13 +18,10 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
 #include <cmath>
@@ -110,13 +107,9 @@ int main(int argc, char **argv) {
       progress == "bar" ||
       (progress == "auto" && llvm::sys::Process::StandardErrIsDisplayed());
 
-  DialectRegistry registry;
-  registerRunnerDialects(registry);
-  MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  llvm::Expected<OwningOpRef<ModuleOp>> module =
-      parseModelFile(inputFile, context, sourceMgr);
+  ToolContext tool;
+  MLIRContext &context = tool.getContext();
+  llvm::Expected<OwningOpRef<ModuleOp>> module = tool.parseModel(inputFile);
   if (!module)
     return fail(llvm::toString(module.takeError()));
   llvm::Expected<std::vector<npy::Array>> read = readArrays(data);

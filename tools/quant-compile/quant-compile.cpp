@@ -25,7 +25,6 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -215,13 +214,9 @@ int main(int argc, char **argv) {
   if (!machine)
     return fail("cannot create a target machine for " + triple);
 
-  DialectRegistry registry;
-  registerRunnerDialects(registry);
-  MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  llvm::Expected<OwningOpRef<ModuleOp>> module =
-      parseModelFile(inputFile, context, sourceMgr);
+  ToolContext tool;
+  MLIRContext &context = tool.getContext();
+  llvm::Expected<OwningOpRef<ModuleOp>> module = tool.parseModel(inputFile);
   if (!module)
     return fail(llvm::toString(module.takeError()));
   llvm::Expected<FunctionType> signature = entrySignature(**module, entry);

@@ -10,11 +10,8 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
-#include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/WithColor.h"
 
 using namespace mlir;
@@ -55,13 +52,8 @@ int main(int argc, char **argv) {
       "along axis 0; the function runs once per sample and results are "
       "stacked the same way.\n");
 
-  DialectRegistry registry;
-  registerRunnerDialects(registry);
-  MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  SourceMgrDiagnosticHandler handler(sourceMgr, &context);
-  llvm::Expected<OwningOpRef<ModuleOp>> module =
-      parseModelFile(inputFile, context, sourceMgr);
+  ToolContext tool;
+  llvm::Expected<OwningOpRef<ModuleOp>> module = tool.parseModel(inputFile);
   if (!module)
     return fail(llvm::toString(module.takeError()));
   llvm::Expected<std::vector<npy::Array>> read = readArrays(inputs);

@@ -16,15 +16,14 @@
 #include "qmlir/Support/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
+#include "llvm/Support/SourceMgr.h"
 
 #include <memory>
-
-namespace llvm {
-class SourceMgr;
-} // namespace llvm
 
 namespace mlir {
 class DialectRegistry;
@@ -36,11 +35,22 @@ namespace qmlir {
 /// Registers what the runner's lowering and JIT translation need.
 void registerRunnerDialects(mlir::DialectRegistry &registry);
 
-/// Parses the model at `path`; diagnostics go through `sourceMgr`'s handler
-/// on the context, the error says what failed.
-llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-parseModelFile(llvm::StringRef path, mlir::MLIRContext &context,
-               llvm::SourceMgr &sourceMgr);
+/// What every qmlir tool sets up: a context with the runner's dialects and
+/// passes, and diagnostics printed against the parsed source.
+class ToolContext {
+public:
+  ToolContext();
+  mlir::MLIRContext &getContext() { return context; }
+  /// Parses the model at `path`; the error says what failed, diagnostics
+  /// have been printed.
+  llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
+  parseModel(llvm::StringRef path);
+
+private:
+  mlir::MLIRContext context;
+  llvm::SourceMgr sourceMgr;
+  mlir::SourceMgrDiagnosticHandler handler;
+};
 
 /// Reads every .npy (one array) or .npz (its members) in order.
 llvm::Expected<std::vector<npy::Array>>
