@@ -31,14 +31,18 @@ check: build
 demo: build
 	examples/demo.sh $(BUILD)
 
-# Differential testing at length: SEEDS seeds of 10 x 20 random graphs each;
-# a failure prints its seed and keeps the module under build/diff-long.
+# Differential testing at length: SEEDS seeds of 10 x 20 random qnn graphs
+# and 20 random float models each; a failure prints its seed and keeps the
+# module under build/diff-long.
 SEEDS ?= 20
 diff-long: build
 	@for seed in $$(seq 100 $$((99 + $(SEEDS)))); do \
 	  PYTHONPATH=python /usr/bin/python3 test/Integration/Differential/random_graphs.py \
 	    --seed $$seed --work $(BUILD)/diff-long/$$seed --quant-run $(BUILD)/bin/quant-run \
 	    --quant-compile $(BUILD)/bin/quant-compile --aot x86_64-linux-gnu,aarch64-linux-gnu || exit 1; \
+	  PYTHONPATH=python QMLIR_BIN=$(BUILD)/bin PATH=$(BUILD)/bin:$$PATH \
+	    /usr/bin/python3 test/Integration/Differential/random_float_models.py --seed $$seed --models 20 \
+	    --work $(BUILD)/diff-long/float-$$seed --aot x86_64-linux-gnu,aarch64-linux-gnu || exit 1; \
 	done
 
 # libFuzzer targets (parse + verify + pipelines, .npy/.npz, stats files),

@@ -306,7 +306,7 @@ def run_aot(path, target, m, quant_compile):
             print(r.stderr[-2000:])
             return None
     outs = [[] for _ in m.expected]
-    for s in range(SAMPLES):
+    for s in range(len(m.arrays[0])):
         ins = []
         for i, a in enumerate(m.arrays):
             ins.append("%s.in%d.bin" % (path, i))
