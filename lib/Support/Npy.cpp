@@ -39,6 +39,7 @@ static const DTypeInfo &info(DType dtype) {
 }
 
 StringRef qmlir::npy::name(DType dtype) { return info(dtype).name; }
+StringRef qmlir::npy::descr(DType dtype) { return info(dtype).descr; }
 size_t qmlir::npy::itemSize(DType dtype) { return info(dtype).size; }
 
 int64_t Array::numElements() const {

@@ -3,11 +3,12 @@
 // Part of the qmlir project.
 //
 // quant-compile model.mlir --target=host|x86_64-linux-gnu|aarch64-linux-gnu
-//               [--mattr=...] [--entry=main] --emit=obj|asm|llvm -o OUT
+//               [--mattr=...] [--entry=main] --emit=obj|asm|llvm|exe -o OUT
 //
 // Lowers the module with qnn-lower-to-llvm, translates it to LLVM IR,
 // optimizes it for the target and writes an object file (with a C header
-// for the entry point, OUT.h), assembly or LLVM IR.
+// for the entry point, OUT.h), assembly, LLVM IR, or an executable with
+// quant-run's command line (runtime/qmlir_runner.c).
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,12 +20,14 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LegacyPassManager.h"
 #include "llvm/IR/Module.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/WithColor.h"
@@ -55,7 +58,9 @@ static llvm::cl::opt<std::string> mattr(
                    "check: +avx2,+fma on x86_64, +dotprod,+i8mm on aarch64; "
                    "the host's own on host)"));
 static llvm::cl::opt<std::string>
-    emit("emit", llvm::cl::desc("obj (with a C header OUT.h), asm or llvm"),
+    emit("emit",
+         llvm::cl::desc("obj (with a C header OUT.h), asm, llvm, or exe (the "
+                        "object linked with qmlir's npy runner)"),
          llvm::cl::init("obj"));
 
 static int fail(const llvm::Twine &message) {
@@ -97,7 +102,7 @@ static const char *cType(npy::DType dtype) {
 /// A C header declaring the entry point of the object file, with its
 /// shapes as data for generic drivers.
 static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
-                           ArrayRef<TensorSpec> outputs) {
+                           ArrayRef<TensorSpec> outputs, StringRef features) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string upper = StringRef(fn).upper();
@@ -138,7 +143,7 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
      << "#define QMLIR_" << upper << "_NUM_OUTPUTS " << outputs.size() << "\n";
   SmallVector<TensorSpec> all(inputs);
   all.append(outputs.begin(), outputs.end());
-  SmallVector<std::string> ranks, shapes, bytes;
+  SmallVector<std::string> ranks, shapes, bytes, dtypes;
   for (const TensorSpec &spec : all) {
     ranks.push_back(std::to_string(spec.shape.size()));
     SmallVector<std::string> dims;
@@ -147,13 +152,18 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
     dims.resize(std::max<size_t>(dims.size(), 1), "0");
     shapes.push_back("{" + llvm::join(dims, ", ") + "}");
     bytes.push_back(std::to_string(npy::itemSize(spec.dtype)));
+    dtypes.push_back(("\"" + npy::descr(spec.dtype) + "\"").str());
   }
   os << "static const int64_t qmlir_" << fn << "_ranks[] = {"
      << llvm::join(ranks, ", ") << "};\n"
      << "static const int64_t qmlir_" << fn << "_shapes[][8] = {"
      << llvm::join(shapes, ", ") << "};\n"
      << "static const int64_t qmlir_" << fn << "_element_bytes[] = {"
-     << llvm::join(bytes, ", ") << "};\n\n#endif\n";
+     << llvm::join(bytes, ", ") << "};\n"
+     << "static const char *const qmlir_" << fn << "_dtypes[] = {"
+     << llvm::join(dtypes, ", ") << "};\n"
+     << "/* The target features the code needs. */\n#define QMLIR_" << upper
+     << "_FEATURES \"" << features << "\"\n\n#endif\n";
   return text;
 }
 
@@ -167,6 +177,33 @@ static llvm::Error writeFile(StringRef path, StringRef text) {
   return llvm::Error::success();
 }
 
+/// Links `object` (and its header) with runtime/qmlir_runner.c into the
+/// output executable, with clang for x86_64 and Debian's cross gcc for
+/// aarch64; the temporary object and header go either way.
+static int linkRunner(StringRef triple, StringRef object) {
+  std::string header = (object + ".h").str();
+  auto cleanup = llvm::make_scope_exit([&] {
+    llvm::sys::fs::remove(object);
+    llvm::sys::fs::remove(header);
+  });
+  StringRef compiler = StringRef(triple).starts_with("aarch64")
+                           ? "aarch64-linux-gnu-gcc"
+                           : QMLIR_CLANG;
+  llvm::ErrorOr<std::string> program = llvm::sys::findProgramByName(compiler);
+  if (!program)
+    return fail("cannot find " + compiler + " to link the executable");
+  std::string runner = QMLIR_RUNTIME_DIR "/qmlir_runner.c";
+  SmallVector<StringRef> args{*program,   "-O2",  "-std=gnu11",
+                              "-include", header, runner,
+                              object,     "-o",   outputFile};
+  std::string message;
+  if (llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0,
+                                &message) != 0)
+    return fail("linking the executable failed" +
+                (message.empty() ? "" : ": " + message));
+  return 0;
+}
+
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::cl::AddExtraVersionPrinter(printVersion);
@@ -174,8 +211,8 @@ int main(int argc, char **argv) {
       argc, argv,
       "qmlir ahead-of-time compiler: object file, assembly or "
       "LLVM IR for x86_64 or aarch64\n");
-  if (emit != "obj" && emit != "asm" && emit != "llvm")
-    return fail("--emit must be obj, asm or llvm, got '" + emit + "'");
+  if (emit != "obj" && emit != "asm" && emit != "llvm" && emit != "exe")
+    return fail("--emit must be obj, asm, llvm or exe, got '" + emit + "'");
 
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargets();
@@ -260,21 +297,34 @@ int main(int argc, char **argv) {
       return fail(llvm::toString(std::move(err)));
     return 0;
   }
-  std::error_code ec;
-  llvm::ToolOutputFile out(outputFile, ec, llvm::sys::fs::OF_None);
-  if (ec)
-    return fail(outputFile + ": " + ec.message());
-  llvm::legacy::PassManager codegen;
-  if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
-                                   emit == "obj"
-                                       ? llvm::CodeGenFileType::ObjectFile
-                                       : llvm::CodeGenFileType::AssemblyFile))
-    return fail("the target cannot emit " + emit);
-  codegen.run(*llvmModule);
-  if (emit == "obj")
-    if (llvm::Error err =
-            writeFile(outputFile + ".h", cHeader(entry, inputs, outputs)))
-      return fail(llvm::toString(std::move(err)));
-  out.keep();
-  return 0;
+  // An executable links the object and its header with the runner.
+  std::string objectPath = outputFile;
+  if (emit == "exe") {
+    SmallString<128> temp;
+    if (std::error_code ec =
+            llvm::sys::fs::createTemporaryFile("qmlir-model", "o", temp))
+      return fail("cannot create a temporary file: " + ec.message());
+    objectPath = temp.str().str();
+  }
+  {
+    std::error_code ec;
+    llvm::ToolOutputFile out(objectPath, ec, llvm::sys::fs::OF_None);
+    if (ec)
+      return fail(objectPath + ": " + ec.message());
+    llvm::legacy::PassManager codegen;
+    if (machine->addPassesToEmitFile(codegen, out.os(), nullptr,
+                                     emit == "asm"
+                                         ? llvm::CodeGenFileType::AssemblyFile
+                                         : llvm::CodeGenFileType::ObjectFile))
+      return fail("the target cannot emit " + emit);
+    codegen.run(*llvmModule);
+    if (emit != "asm")
+      if (llvm::Error err = writeFile(
+              objectPath + ".h", cHeader(entry, inputs, outputs, features)))
+        return fail(llvm::toString(std::move(err)));
+    out.keep();
+  }
+  if (emit != "exe")
+    return 0;
+  return linkRunner(triple, objectPath);
 }

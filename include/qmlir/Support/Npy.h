@@ -25,6 +25,8 @@ enum class DType { F16, F32, F64, I8, U8, I16, U16, I32, I64, Bool };
 
 /// numpy's name of `dtype` ("float32", "int8", ...).
 llvm::StringRef name(DType dtype);
+/// numpy's type string of `dtype` ("<f4", "|i1", ...).
+llvm::StringRef descr(DType dtype);
 /// Bytes per element.
 size_t itemSize(DType dtype);
 
