@@ -182,7 +182,7 @@ static llvm::Error writeFile(StringRef path, StringRef text) {
 /// aarch64; the temporary object and header go either way.
 static int linkRunner(StringRef triple, StringRef object) {
   std::string header = (object + ".h").str();
-  auto cleanup = llvm::make_scope_exit([&] {
+  llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(object);
     llvm::sys::fs::remove(header);
   });
