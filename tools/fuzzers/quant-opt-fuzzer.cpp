@@ -38,8 +38,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   MLIRContext context(registry());
   ScopedDiagnosticHandler silence(&context,
                                   [](Diagnostic &) { return success(); });
-  OwningOpRef<ModuleOp> module = parseSourceString<ModuleOp>(
-      StringRef(reinterpret_cast<const char *>(data), size), &context);
+  // MLIR's lexer reads up to the terminator that files loaded from disk
+  // always have: give the fuzzer's bytes one too.
+  std::string text(reinterpret_cast<const char *>(data), size);
+  OwningOpRef<ModuleOp> module =
+      parseSourceString<ModuleOp>(StringRef(text.c_str(), size), &context);
   if (!module || failed(verify(*module)))
     return 0;
   for (StringRef pipeline : {"canonicalize", "convert-qnn-to-linalg",
