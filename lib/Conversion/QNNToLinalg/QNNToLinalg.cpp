@@ -1246,20 +1246,13 @@ struct FakeQuantLowering : QNNPattern<FakeQuantOp> {
               }));
       return success();
     }
-    // TensorFlow's nudging, in f32 as TensorFlow computes it.
-    float qmin = op.getNarrowRange() ? 1.0f : 0.0f;
-    float qmax = static_cast<float>((1ll << op.getNumBitsAttr().getInt()) - 1);
     SmallVector<float> scales, nudgedMin, nudgedMax;
     for (auto [lo, hi] : llvm::zip_equal(*op.getMin(), *op.getMax())) {
-      float mn = static_cast<float>(lo), mx = static_cast<float>(hi);
-      float scale = (mx - mn) / (qmax - qmin);
-      float zpFromMin = qmin - mn / scale;
-      float zp = zpFromMin < qmin   ? qmin
-                 : zpFromMin > qmax ? qmax
-                                    : std::round(zpFromMin);
-      scales.push_back(scale);
-      nudgedMin.push_back((qmin - zp) * scale);
-      nudgedMax.push_back((qmax - zp) * scale);
+      NudgedRange r =
+          nudgeRange(lo, hi, op.getNumBitsAttr().getInt(), op.getNarrowRange());
+      scales.push_back(r.scale);
+      nudgedMin.push_back(r.min);
+      nudgedMax.push_back(r.max);
     }
     ChannelTable table(scales.size());
     unsigned s = table.addFloat(scales);

@@ -562,23 +562,20 @@ std::optional<quant::QuantizedType> Quantizer::qatType(Value v) {
       return cast<quant::QuantizedType>(*t);
     if (fq.getAxisAttr() || fq.getMin()->size() != 1)
       continue; // per-channel activation ranges: not a qnn activation type
-    // TensorFlow's nudging, on [0, 2^bits - 1] shifted to the storage.
-    int64_t bits = fq.getNumBitsAttr().getInt();
-    float qmin = fq.getNarrowRange() ? 1.0f : 0.0f;
-    float qmax = static_cast<float>((1ll << bits) - 1);
-    float mn = (*fq.getMin())[0], mx = (*fq.getMax())[0];
-    float scale = (mx - mn) / (qmax - qmin);
-    float z = qmin - mn / scale;
-    int64_t zp = z < qmin ? qmin : z > qmax ? qmax : std::round(z);
-    if (bits != 8)
+    // TensorFlow's nudging on [0, 255], shifted to the storage.
+    if (fq.getNumBitsAttr().getInt() != 8)
       continue;
+    NudgedRange r = nudgeRange((*fq.getMin())[0], (*fq.getMax())[0], 8,
+                               fq.getNarrowRange());
     bool isUnsigned = options.unsignedActivations;
     int64_t shift = isUnsigned ? 0 : -128;
     MLIRContext *ctx = func.getContext();
     return quant::UniformQuantizedType::get(
         isUnsigned ? 0 : quant::QuantizationFlags::Signed,
-        IntegerType::get(ctx, 8), Float32Type::get(ctx), scale, zp + shift,
-        static_cast<int64_t>(qmin) + shift, static_cast<int64_t>(qmax) + shift);
+        IntegerType::get(ctx, 8), Float32Type::get(ctx), r.scale,
+        static_cast<int64_t>(r.zeroPoint) + shift,
+        static_cast<int64_t>(r.qmin) + shift,
+        static_cast<int64_t>(r.qmax) + shift);
   }
   return std::nullopt;
 }

@@ -1,0 +1,30 @@
+// RUN: quant-opt %s -split-input-file --qnn-export-abi | FileCheck %s
+// RUN: quant-opt %s -split-input-file --qnn-export-abi=entry=other | FileCheck %s --check-prefix=ENTRY
+
+// Public functions get the C interface and their tensor signature; a value
+// returned twice is copied so that each result has its own buffer.
+
+// CHECK-LABEL: func.func @main
+// CHECK-SAME: attributes {llvm.emit_c_interface, qnn.signature = (tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>)}
+// CHECK: %[[S:.*]] = arith.addf
+// CHECK: %[[C:.*]] = bufferization.alloc_tensor() copy(%[[S]])
+// CHECK: return %[[S]], %[[C]]
+// ENTRY-LABEL: func.func @main
+// ENTRY-NOT: llvm.emit_c_interface
+func.func @main(%a: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %s = arith.addf %a, %a : tensor<4xf32>
+  return %s, %s : tensor<4xf32>, tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func private @helper
+// CHECK-NOT: qnn.signature
+func.func private @helper(%a: tensor<4xf32>) -> tensor<4xf32> {
+  return %a : tensor<4xf32>
+}
+
+// CHECK-LABEL: func.func @other
+// ENTRY-LABEL: func.func @other
+// ENTRY-SAME: llvm.emit_c_interface
+func.func @other(%a: tensor<4xf32>) -> tensor<4xf32> {
+  return %a : tensor<4xf32>
+}
