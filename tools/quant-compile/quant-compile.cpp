@@ -213,6 +213,10 @@ int main(int argc, char **argv) {
       "LLVM IR for x86_64 or aarch64\n");
   if (emit != "obj" && emit != "asm" && emit != "llvm" && emit != "exe")
     return fail("--emit must be obj, asm, llvm or exe, got '" + emit + "'");
+  // The runner calls the header's qmlir_main_call.
+  if (emit == "exe" && entry != "main")
+    return fail("--emit=exe runs @main; export @" + entry +
+                " as an object instead");
 
   llvm::InitializeAllTargetInfos();
   llvm::InitializeAllTargets();
