@@ -6,6 +6,7 @@
 
 #include "qmlir/Pipelines/Pipelines.h"
 
+#include "qmlir/Codegen/Passes.h"
 #include "qmlir/Conversion/Passes.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
@@ -62,7 +63,9 @@ qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
       ",func.func(tosa-optional-decompositions,tosa-infer-shapes,"
       "tosa-to-linalg-named,tosa-to-linalg,tosa-to-tensor,tosa-to-arith),"
       "convert-qnn-to-linalg,func.func(convert-elementwise-to-linalg),"
-      "canonicalize,"
+      // The kernel pass reports an unknown target itself.
+      "canonicalize,qnn-int8-kernels{target=" +
+      options.target + "},canonicalize,"
       "func.func(linalg-fuse-elementwise-ops),"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"
@@ -72,7 +75,8 @@ qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
       "qnn-strided-copies-to-linalg,func.func(convert-linalg-to-loops),convert-"
       "scf-to-cf,"
       "expand-strided-metadata,lower-affine,convert-math-to-llvm,"
-      "finalize-memref-to-llvm,convert-to-llvm,reconcile-unrealized-casts";
+      "convert-vector-to-llvm,finalize-memref-to-llvm,convert-to-llvm,"
+      "reconcile-unrealized-casts";
   return parsePassPipeline(pipeline, pm);
 }
 
@@ -84,7 +88,8 @@ void qmlir::registerQMLIRPipelines() {
       buildQuantizePipeline);
   PassPipelineRegistration<LowerToLLVMOptions>(
       "qnn-lower-to-llvm",
-      "Lower float, qnn or integer modules to the LLVM dialect for the host",
+      "Lower float, qnn or integer modules to the LLVM dialect, int8 "
+      "contractions as kernels for `target`",
       [](OpPassManager &pm, const LowerToLLVMOptions &options) {
         if (failed(buildLowerToLLVMPipeline(pm, options)))
           llvm::report_fatal_error("qnn-lower-to-llvm: invalid pipeline");
@@ -95,6 +100,7 @@ void qmlir::registerAllQMLIRPasses() {
   static bool registered = [] {
     mlir::registerAllPasses();
     registerQMLIRConversionPasses();
+    registerQMLIRCodegenPasses();
     qnn::registerQNNPasses();
     registerQMLIRPipelines();
     return true;

@@ -168,7 +168,8 @@ void CompiledFunction::widenSubByte(std::vector<npy::Array> &outputs) const {
 }
 
 llvm::Expected<std::unique_ptr<CompiledFunction>>
-CompiledFunction::create(ModuleOp module, StringRef entry) {
+CompiledFunction::create(ModuleOp module, StringRef entry,
+                         StringRef kernelTarget) {
   llvm::Expected<FunctionType> signature = entrySignature(module, entry);
   if (!signature)
     return signature.takeError();
@@ -192,6 +193,7 @@ CompiledFunction::create(ModuleOp module, StringRef entry) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   LowerToLLVMOptions options;
   options.entry = entry.str();
+  options.target = kernelTarget.str();
   if (failed(buildLowerToLLVMPipeline(pm, options)) || failed(pm.run(module)))
     return error("lowering to LLVM failed");
 

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/Codegen/Target.h"
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runner/Runner.h"
 
@@ -57,6 +58,10 @@ static llvm::cl::opt<std::string> mattr(
     llvm::cl::desc("Target features (default: the widest this machine can "
                    "check: +avx2,+fma on x86_64, +dotprod,+i8mm on aarch64; "
                    "the host's own on host)"));
+static llvm::cl::opt<std::string> kernelTarget(
+    "kernel-target",
+    llvm::cl::desc("Kernels for int8 contractions (default: the widest the "
+                   "target and its features run; see qnn-int8-kernels)"));
 static llvm::cl::opt<std::string>
     emit("emit",
          llvm::cl::desc("obj (with a C header OUT.h), asm, llvm, or exe (the "
@@ -276,6 +281,9 @@ int main(int argc, char **argv) {
   PassManager pm(&context, ModuleOp::getOperationName());
   LowerToLLVMOptions options;
   options.entry = entry;
+  options.target = kernelTarget.empty()
+                       ? kernelTargetName(kernelTargetFor(triple, features)).str()
+                       : kernelTarget.getValue();
   if (failed(buildLowerToLLVMPipeline(pm, options)) || failed(pm.run(**module)))
     return fail("lowering to LLVM failed");
   llvm::LLVMContext llvmContext;

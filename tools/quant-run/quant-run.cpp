@@ -23,6 +23,11 @@ static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
 static llvm::cl::opt<std::string>
     entry("entry", llvm::cl::desc("Function to run (default: main)"),
           llvm::cl::init("main"));
+static llvm::cl::opt<std::string> kernelTarget(
+    "kernel-target",
+    llvm::cl::desc("Kernels for int8 contractions: host (default), generic, "
+                   "or a target of qnn-int8-kernels this machine can run"),
+    llvm::cl::init("host"));
 static llvm::cl::list<std::string>
     inputs("input",
            llvm::cl::desc("An .npy per function argument, in order, or one "
@@ -62,7 +67,7 @@ int main(int argc, char **argv) {
   std::vector<npy::Array> &arrays = *read;
 
   llvm::Expected<std::unique_ptr<CompiledFunction>> fn =
-      CompiledFunction::create(**module, entry);
+      CompiledFunction::create(**module, entry, kernelTarget);
   if (!fn)
     return fail(llvm::toString(fn.takeError()));
   llvm::Expected<std::vector<npy::Array>> results = (*fn)->run(arrays);

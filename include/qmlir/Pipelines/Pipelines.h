@@ -18,6 +18,12 @@ struct LowerToLLVMOptions
                             llvm::cl::desc("Only export this function "
                                            "(default: every public one)"),
                             llvm::cl::init("")};
+  Option<std::string> target{
+      *this, "target",
+      llvm::cl::desc("Kernel target of the int8 contractions: host, generic, "
+                     "x86-64-v3 (avx2), avx-vnni, avx512-vnni, "
+                     "aarch64-dotprod, aarch64-i8mm"),
+      llvm::cl::init("host")};
 };
 
 struct QuantizeOptions : public mlir::PassPipelineOptions<QuantizeOptions> {

@@ -79,7 +79,8 @@ public:
   /// Lowers `module` in place and JIT-compiles function `entry`. Lowering
   /// diagnostics go to the context's handler; the error says what failed.
   static llvm::Expected<std::unique_ptr<CompiledFunction>>
-  create(mlir::ModuleOp module, llvm::StringRef entry);
+  create(mlir::ModuleOp module, llvm::StringRef entry,
+         llvm::StringRef kernelTarget = "host");
   ~CompiledFunction();
 
   llvm::ArrayRef<TensorSpec> inputs() const { return inputSpecs; }

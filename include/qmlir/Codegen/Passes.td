@@ -1,0 +1,68 @@
+//===- Passes.td - qmlir target codegen passes -------------*- tablegen -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_CODEGEN_PASSES_TD
+#define QMLIR_CODEGEN_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def QNNInt8Kernels : Pass<"qnn-int8-kernels", "::mlir::ModuleOp"> {
+  let summary = "Rewrite integer contractions into packed, register-tiled "
+                "dot-product kernels for a target";
+  let description = [{
+    Matches the integer contractions that `convert-qnn-to-linalg` produces
+    (a `linalg.generic` accumulating products of extended 8-bit storage
+    values into a zero-filled `i32` tensor) whose right-hand side is a
+    constant: matmuls, batched matmuls against shared weights, and grouped
+    convolutions with one group (as an implicit GEMM over an im2col copy of
+    the input). Every other contraction is left for the generic lowering.
+
+    The constant weights are packed at compile time into the order the
+    micro-kernel reads them: column tiles of `nr` vectors, `group` adjacent
+    k values per i32 lane. The kernel keeps an `mr` x `nr` tile of
+    accumulators in vector registers across the whole reduction, and turns
+    each step into the target's dot instruction:
+
+    | target | instruction | operands |
+    |---|---|---|
+    | `x86-64-v3` | `vpmaddwd` + `vpaddd` | int8 sign/zero-extended to i16 |
+    | `avx-vnni` | 256-bit `vpdpbusd` | u8 x s8 |
+    | `avx512-vnni` | 512-bit `vpdpbusd` | u8 x s8 |
+    | `aarch64-dotprod` | `sdot` | s8 x s8 |
+    | `aarch64-i8mm` | `smmla` | s8 x s8, 2x8 by 8x2 blocks |
+
+    Every variant is exact: `vpmaddwd` on values extended to i16 cannot
+    saturate (|a b + c d| <= 2 * 255^2), `vpdpbusd` and `sdot` add into i32
+    without saturation, and the operand that must change signedness is
+    offset by 128 (an xor of its sign bit), with the constant 128 * column
+    sums of the weights folded into the accumulator start.
+
+    When the contraction's only user is an elementwise `linalg.generic` of
+    scalar `arith`/`math` ops over the accumulator, per-column and per-row
+    operands (the quantized epilogue: zero-point corrections, bias,
+    requantization, clamp and narrowing), that body is applied to the
+    accumulator registers before they are stored: the `i32` tensor never
+    reaches memory.
+
+    `target=host` picks the widest target of the machine the pass runs on;
+    `target=generic` leaves the function unchanged.
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"host\"",
+           "Kernel target: host, generic, x86-64-v3 (avx2), avx-vnni, "
+           "avx512-vnni, aarch64-dotprod, aarch64-i8mm">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::arm_neon::ArmNeonDialect",
+    "::mlir::LLVM::LLVMDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+#endif // QMLIR_CODEGEN_PASSES_TD

@@ -1,0 +1,981 @@
+//===- Int8Kernels.cpp - Packed int8 contraction kernels --------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+// A contraction C[M][N] = sum_k A[M][K] B[K][N] with constant B becomes, on
+// tensors, a loop nest over mr x (nr * lanes) output tiles whose body keeps
+// the tile's accumulators in vector registers through the reduction (scf.for
+// iter_args), reads B from a compile-time packed constant and A by
+// broadcasting `group` adjacent k values of a row as one i32, and applies
+// the fused epilogue to the registers before one store per vector. Design
+// notes: docs/Codegen.md.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Codegen/Passes.h"
+#include "qmlir/Codegen/Target.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+
+namespace qmlir {
+#define GEN_PASS_DEF_QNNINT8KERNELS
+#include "qmlir/Codegen/Passes.h.inc"
+} // namespace qmlir
+
+using namespace mlir;
+using namespace qmlir;
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Micro-kernel shapes
+//===----------------------------------------------------------------------===//
+
+/// How a target multiplies 8-bit values: one instruction adds `group`
+/// products of adjacent k into each of `lanes` i32 accumulators.
+struct MicroKernel {
+  enum Kind {
+    /// vpmaddwd: operands extended to i16, pairs of k.
+    PairI16,
+    /// vpdpbusd: u8 (A) x s8 (B), quads of k.
+    QuadU8S8,
+    /// sdot: s8 x s8, quads of k.
+    QuadS8S8,
+    /// smmla: 2x8 (A rows) by 8x2 (B columns) into a 2x2 i32 block.
+    BlockS8S8,
+  } kind;
+  unsigned lanes, group, mr, nr;
+  /// Accumulator registers the tile may use; small M widens nr.
+  unsigned accRegs;
+
+  /// i8 elements of B per packed vector.
+  unsigned bWidth() const { return kind == BlockS8S8 ? 16 : lanes * group; }
+  /// Output columns one packed vector covers.
+  unsigned colsPerVector() const { return kind == BlockS8S8 ? 2 : lanes; }
+  bool isQuad() const { return kind != PairI16; }
+};
+
+std::optional<MicroKernel> microKernelFor(KernelTarget target) {
+  switch (target) {
+  case KernelTarget::Generic:
+    return std::nullopt;
+  case KernelTarget::AVX2:
+    // 16 ymm: 12 accumulators, 2 B vectors, 1 A broadcast.
+    return MicroKernel{MicroKernel::PairI16, 8, 2, 6, 2, 12};
+  case KernelTarget::AVXVNNI:
+    return MicroKernel{MicroKernel::QuadU8S8, 8, 4, 6, 2, 12};
+  case KernelTarget::AVX512VNNI:
+    // 32 zmm.
+    return MicroKernel{MicroKernel::QuadU8S8, 16, 4, 8, 3, 24};
+  case KernelTarget::NeonDotProd:
+    // 32 q registers.
+    return MicroKernel{MicroKernel::QuadS8S8, 4, 4, 8, 3, 24};
+  case KernelTarget::NeonI8MM:
+    // Each accumulator holds a 2x2 block: 4 row pairs x 4 column pairs.
+    return MicroKernel{MicroKernel::BlockS8S8, 4, 8, 8, 4, 16};
+  }
+  llvm_unreachable("unknown kernel target");
+}
+
+//===----------------------------------------------------------------------===//
+// Matching
+//===----------------------------------------------------------------------===//
+
+/// Whether `v` extends `arg`, an integer of at most 8 bits; returns its
+/// signedness.
+std::optional<bool> extensionOf(Value v, BlockArgument arg) {
+  Operation *def = v.getDefiningOp();
+  if (!def || !isa<arith::ExtSIOp, arith::ExtUIOp>(def) ||
+      def->getOperand(0) != arg || !arg.getType().isSignlessInteger() ||
+      arg.getType().getIntOrFloatBitWidth() > 8)
+    return std::nullopt;
+  return isa<arith::ExtSIOp>(def);
+}
+
+/// A contraction over loops classified as M (lhs and result), N (rhs and
+/// result), K (reduction) or unit-extent.
+struct Contraction {
+  mutable linalg::GenericOp op;
+  bool lhsSigned = false, rhsSigned = false;
+  unsigned lhsBits = 8;
+  SmallVector<int64_t> rhs; // extended rhs values, in rhs tensor order
+  SmallVector<unsigned> mDims, nDims, kDims;
+  SmallVector<int64_t> ranges;
+  int64_t m = 1, n = 1, k = 1;
+  /// Flat rhs offset of each flattened k and n index.
+  SmallVector<int64_t> kOffset, nOffset;
+
+  /// Read when emitting: an earlier rewrite may have replaced it.
+  Value lhs() const { return op.getDpsInputs()[0]; }
+  int64_t b(int64_t kk, int64_t nn) const {
+    return rhs[kOffset[kk] + nOffset[nn]];
+  }
+};
+
+/// Offsets in a tensor read through the projected permutation `map` of the
+/// flattened (row-major) index space of `dims`.
+SmallVector<int64_t> flatOffsets(AffineMap map, ArrayRef<int64_t> shape,
+                                 ArrayRef<unsigned> dims,
+                                 ArrayRef<int64_t> ranges) {
+  SmallVector<int64_t> stride(shape.size(), 1);
+  for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
+    stride[i] = stride[i + 1] * shape[i + 1];
+  // Stride of each loop dim in the tensor (0 when the map drops it).
+  SmallVector<int64_t> dimStride(map.getNumDims(), 0);
+  for (auto [r, expr] : llvm::enumerate(map.getResults()))
+    dimStride[cast<AffineDimExpr>(expr).getPosition()] = stride[r];
+  int64_t total = 1;
+  for (unsigned d : dims)
+    total *= ranges[d];
+  SmallVector<int64_t> offsets(total);
+  for (int64_t flat = 0; flat < total; ++flat) {
+    int64_t rest = flat, offset = 0;
+    for (unsigned d : llvm::reverse(dims)) {
+      offset += (rest % ranges[d]) * dimStride[d];
+      rest /= ranges[d];
+    }
+    offsets[flat] = offset;
+  }
+  return offsets;
+}
+
+FailureOr<Contraction> matchContraction(linalg::GenericOp op) {
+  if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
+      !op.hasPureTensorSemantics() || op.getNumResults() != 1)
+    return failure();
+  Block &body = op.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  BlockArgument lhsArg = body.getArgument(0), rhsArg = body.getArgument(1),
+                accArg = body.getArgument(2);
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add || !accArg.getType().isInteger(32) || body.getOperations().size() != 5)
+    return failure();
+  Value prod = add.getLhs() == accArg   ? add.getRhs()
+               : add.getRhs() == accArg ? add.getLhs()
+                                        : Value();
+  auto mul = prod ? prod.getDefiningOp<arith::MulIOp>() : nullptr;
+  if (!mul)
+    return failure();
+  Contraction c;
+  c.op = op;
+  std::optional<bool> ls = extensionOf(mul.getLhs(), lhsArg);
+  std::optional<bool> rs = extensionOf(mul.getRhs(), rhsArg);
+  if (!ls || !rs) {
+    ls = extensionOf(mul.getRhs(), lhsArg);
+    rs = extensionOf(mul.getLhs(), rhsArg);
+  }
+  if (!ls || !rs)
+    return failure();
+  c.lhsSigned = *ls;
+  c.rhsSigned = *rs;
+  c.lhsBits = lhsArg.getType().getIntOrFloatBitWidth();
+
+  auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
+  if (!fill || !matchPattern(fill.getInputs()[0], m_Zero()))
+    return failure();
+  DenseIntElementsAttr weights;
+  if (!matchPattern(op.getDpsInputs()[1], m_Constant(&weights)))
+    return failure();
+  c.ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(c.ranges, ShapedType::isDynamic))
+    return failure();
+
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  AffineMap lhsMap = maps[0], rhsMap = maps[1], outMap = maps[2];
+  if (!rhsMap.isProjectedPermutation() || !outMap.isProjectedPermutation())
+    return failure();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < op.getNumLoops(); ++d) {
+    bool inLhs = lhsMap.isFunctionOfDim(d), inRhs = rhsMap.isFunctionOfDim(d);
+    bool unit = c.ranges[d] == 1;
+    if (iterators[d] == utils::IteratorType::parallel) {
+      if (!outMap.isFunctionOfDim(d))
+        return failure();
+      if (inLhs && !inRhs)
+        c.mDims.push_back(d);
+      else if (inRhs && !inLhs)
+        c.nDims.push_back(d);
+      else if (!unit)
+        return failure();
+    } else if (inLhs && inRhs) {
+      c.kDims.push_back(d);
+    } else if (!unit) {
+      return failure();
+    }
+  }
+  if (c.nDims.empty() || c.kDims.empty())
+    return failure();
+  for (unsigned d : c.mDims)
+    c.m *= c.ranges[d];
+  for (unsigned d : c.nDims)
+    c.n *= c.ranges[d];
+  for (unsigned d : c.kDims)
+    c.k *= c.ranges[d];
+
+  for (const APInt &v : weights.getValues<APInt>())
+    c.rhs.push_back(c.rhsSigned ? v.getSExtValue()
+                                : static_cast<int64_t>(v.getZExtValue()));
+  ArrayRef<int64_t> rhsShape = weights.getType().getShape();
+  c.kOffset = flatOffsets(rhsMap, rhsShape, c.kDims, c.ranges);
+  c.nOffset = flatOffsets(rhsMap, rhsShape, c.nDims, c.ranges);
+  return c;
+}
+
+/// The elementwise consumer whose body runs on the accumulator registers.
+struct Epilogue {
+  linalg::GenericOp op;
+  enum ArgKind { Acc, Column, Row, Scalar };
+  /// Per input: its kind and, for columns and rows, the 1-D tensor.
+  SmallVector<std::pair<ArgKind, Value>> args;
+  Type elementType;
+};
+
+/// The dims of `contraction`'s result that the consumer input with `map`
+/// ranges over, skipping unit extents; `std::nullopt` if some result is not
+/// a plain dim.
+std::optional<SmallVector<unsigned>> loopDimsOf(AffineMap map,
+                                                ArrayRef<int64_t> shape,
+                                                AffineMap outMap) {
+  SmallVector<unsigned> dims;
+  for (auto [r, expr] : llvm::enumerate(map.getResults())) {
+    auto dim = dyn_cast<AffineDimExpr>(expr);
+    if (!dim)
+      return std::nullopt;
+    if (shape[r] == 1)
+      continue;
+    dims.push_back(
+        cast<AffineDimExpr>(outMap.getResult(dim.getPosition())).getPosition());
+  }
+  return dims;
+}
+
+std::optional<Epilogue> matchEpilogue(const Contraction &c) {
+  Value acc = c.op.getResult(0);
+  if (!acc.hasOneUse())
+    return std::nullopt;
+  auto op = dyn_cast<linalg::GenericOp>(*acc.getUsers().begin());
+  if (!op || op.getNumDpsInits() != 1 || op.getNumResults() != 1 ||
+      !op.hasPureTensorSemantics() ||
+      op.getNumParallelLoops() != op.getNumLoops())
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  if (!body.getArguments().back().use_empty())
+    return std::nullopt;
+  for (Operation &inner : body.without_terminator()) {
+    bool scalar = llvm::all_of(inner.getResultTypes(), [](Type t) {
+      return t.isIntOrIndexOrFloat();
+    });
+    if (!scalar || inner.getNumRegions() != 0 ||
+        (!isa<arith::ConstantOp>(inner) &&
+         !inner.hasTrait<OpTrait::Elementwise>()))
+      return std::nullopt;
+  }
+  AffineMap outMap = c.op.getIndexingMapsArray()[2];
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!maps.back().isIdentity())
+    return std::nullopt;
+  Epilogue e;
+  e.op = op;
+  e.elementType =
+      cast<RankedTensorType>(op.getResultTypes()[0]).getElementType();
+  bool sawAcc = false;
+  auto nonUnit = [&](ArrayRef<unsigned> dims) {
+    return llvm::to_vector(
+        llvm::make_filter_range(dims, [&](unsigned d) { return c.ranges[d] != 1; }));
+  };
+  for (auto [input, map] : llvm::zip(op.getDpsInputs(), maps)) {
+    if (input == acc) {
+      if (sawAcc || !map.isIdentity())
+        return std::nullopt;
+      sawAcc = true;
+      e.args.push_back({Epilogue::Acc, Value()});
+      continue;
+    }
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.hasStaticShape() || !map.isProjectedPermutation())
+      return std::nullopt;
+    std::optional<SmallVector<unsigned>> dims =
+        loopDimsOf(map, type.getShape(), outMap);
+    if (!dims)
+      return std::nullopt;
+    Epilogue::ArgKind kind;
+    if (dims->empty())
+      kind = Epilogue::Scalar;
+    else if (*dims == nonUnit(c.nDims))
+      kind = Epilogue::Column;
+    else if (*dims == nonUnit(c.mDims))
+      kind = Epilogue::Row;
+    else
+      return std::nullopt;
+    e.args.push_back({kind, input});
+  }
+  if (!sawAcc)
+    return std::nullopt;
+  return e;
+}
+
+//===----------------------------------------------------------------------===//
+// Kernel emission
+//===----------------------------------------------------------------------===//
+
+/// 1-D view of a static tensor whose non-unit dims are the ones wanted.
+Value flatten(ImplicitLocOpBuilder &b, Value tensor) {
+  auto type = cast<RankedTensorType>(tensor.getType());
+  if (type.getRank() == 1)
+    return tensor;
+  SmallVector<ReassociationIndices> all(1);
+  for (int64_t i = 0; i < type.getRank(); ++i)
+    all[0].push_back(i);
+  return tensor::CollapseShapeOp::create(b, tensor, all);
+}
+
+/// Calls an LLVM intrinsic through an always-inline llvm.func: a direct
+/// llvm.call_intrinsic has unknown memory effects, which the buffer
+/// deallocation pass refuses, while calls are understood (and inlined away
+/// by LLVM).
+class IntrinsicCalls {
+public:
+  explicit IntrinsicCalls(ModuleOp module) : module(module) {}
+
+  Value call(ImplicitLocOpBuilder &b, StringRef intrinsic, Type result,
+             ValueRange args) {
+    std::string name = ("__qmlir_" + intrinsic).str();
+    std::replace(name.begin(), name.end(), '.', '_');
+    auto func = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+    if (!func) {
+      OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
+      auto type = LLVM::LLVMFunctionType::get(
+          result, llvm::to_vector(args.getTypes()));
+      func = LLVM::LLVMFuncOp::create(mb, module.getLoc(), name, type,
+                                      LLVM::Linkage::Internal);
+      func.setAlwaysInline(true);
+      Block *entry = func.addEntryBlock(mb);
+      mb.setInsertionPointToStart(entry);
+      Value r = LLVM::CallIntrinsicOp::create(
+                    mb, module.getLoc(), result, mb.getStringAttr(intrinsic),
+                    entry->getArguments())
+                    .getResult(0);
+      LLVM::ReturnOp::create(mb, module.getLoc(), r);
+    }
+    return LLVM::CallOp::create(b, func, args).getResult();
+  }
+
+private:
+  ModuleOp module;
+};
+
+class KernelEmitter {
+public:
+  KernelEmitter(ImplicitLocOpBuilder &b, IntrinsicCalls &intrinsics,
+                const Contraction &c, MicroKernel mk,
+                std::optional<Epilogue> epilogue)
+      : b(b), intrinsics(intrinsics), c(c), mk(mk),
+        epilogue(std::move(epilogue)) {}
+
+  /// Emits the kernel; returns the value replacing the contraction (or the
+  /// fused epilogue) in its original shape.
+  Value emit();
+
+private:
+  Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
+  Value add(Value x, int64_t v) {
+    return v == 0 ? x : arith::AddIOp::create(b, x, index(v)).getResult();
+  }
+  Value mulAdd(Value x, int64_t s, Value y) {
+    return arith::AddIOp::create(
+        b, arith::MulIOp::create(b, x, index(s)), y);
+  }
+
+  Value packA();
+  Value packB();
+  Value accumulatorStart();
+  /// One tile: rows [i0, i0 + rows), packed vectors [0, vecs) of the column
+  /// tile starting at column j0 and packed offset `base`.
+  Value emitTile(Value out, Value i0, int64_t rows, Value j0, Value base,
+                 int64_t vecs, bool partial);
+  Value broadcastA(Value row, Value kIndex, int64_t count);
+  Value loadARows(Value row0, Value row1, Value kIndex, int64_t count);
+  Value dot(Value acc, Value a, Value bv);
+  Value applyEpilogue(Value acc, Value row, Value col, bool partial);
+  Value restoreLayout(Value out);
+
+  ImplicitLocOpBuilder &b;
+  IntrinsicCalls &intrinsics;
+  const Contraction &c;
+  MicroKernel mk;
+  std::optional<Epilogue> epilogue;
+
+  Value a, packed, start;
+  SmallVector<Value> epilogueArgs;
+  int64_t tileCols = 0, fullTiles = 0, tailVecs = 0, kGroups = 0;
+  int64_t kFullGroups = 0, kTail = 0;
+  int64_t tileSize(int64_t vecs) const {
+    return kGroups * vecs * static_cast<int64_t>(mk.bWidth());
+  }
+};
+
+/// A as a row-major [M][K] tensor of the kernel's A element type: an im2col
+/// copy for convolutions, the extension to i16 for vpmaddwd.
+Value KernelEmitter::packA() {
+  Type elem = mk.isQuad() ? b.getI8Type() : b.getI16Type();
+  AffineMap lhsMap = c.op.getIndexingMapsArray()[0];
+  auto lhsType = cast<RankedTensorType>(c.lhs().getType());
+  bool plain = c.mDims.size() == 1 && c.kDims.size() == 1 &&
+               lhsType.getRank() == 2 &&
+               lhsMap.getResult(0) == b.getAffineDimExpr(c.mDims[0]) &&
+               lhsMap.getResult(1) == b.getAffineDimExpr(c.kDims[0]);
+  if (plain && lhsType.getElementType() == elem)
+    return c.lhs();
+  // Loops: M dims (or one unit loop), then K dims.
+  SmallVector<unsigned> mDims = c.mDims;
+  unsigned numM = std::max<size_t>(mDims.size(), 1);
+  SmallVector<AffineExpr> replacement(lhsMap.getNumDims(),
+                                      b.getAffineConstantExpr(0));
+  SmallVector<int64_t> shape;
+  for (auto [i, d] : llvm::enumerate(mDims)) {
+    replacement[d] = b.getAffineDimExpr(i);
+    shape.push_back(c.ranges[d]);
+  }
+  if (mDims.empty())
+    shape.push_back(1);
+  for (auto [i, d] : llvm::enumerate(c.kDims)) {
+    replacement[d] = b.getAffineDimExpr(numM + i);
+    shape.push_back(c.ranges[d]);
+  }
+  unsigned loops = shape.size();
+  AffineMap inMap =
+      lhsMap.replaceDimsAndSymbols(replacement, {}, loops, 0);
+  Value init = tensor::EmptyOp::create(b, shape, elem);
+  SmallVector<utils::IteratorType> iterators(loops,
+                                             utils::IteratorType::parallel);
+  bool isSigned = c.lhsSigned;
+  Value copy =
+      linalg::GenericOp::create(
+          b, init.getType(), ValueRange{c.lhs()}, ValueRange{init},
+          ArrayRef<AffineMap>{inMap,
+                              b.getMultiDimIdentityMap(loops)},
+          iterators,
+          [&](OpBuilder &nb, Location loc, ValueRange args) {
+            Value v = args[0];
+            if (v.getType() != elem)
+              v = isSigned ? arith::ExtSIOp::create(nb, loc, elem, v)
+                                 .getResult()
+                           : arith::ExtUIOp::create(nb, loc, elem, v)
+                                 .getResult();
+            linalg::YieldOp::create(nb, loc, v);
+          })
+          .getResult(0);
+  ReassociationIndices rows, cols;
+  for (unsigned i = 0; i < loops; ++i)
+    (i < numM ? rows : cols).push_back(i);
+  if (loops == 2)
+    return copy;
+  return tensor::CollapseShapeOp::create(
+      b, copy, ArrayRef<ReassociationIndices>{rows, cols});
+}
+
+/// B in kernel order: for each column tile, for each group of k, for each
+/// vector of the tile, `bWidth` bytes. Lane l of a PairI16/Quad vector holds
+/// `group` consecutive k of column l; a BlockS8S8 vector holds 8 k of two
+/// columns. Padding (k beyond K, columns beyond N) is zero.
+Value KernelEmitter::packB() {
+  SmallVector<int8_t> bytes;
+  unsigned cols = mk.colsPerVector(), width = mk.bWidth();
+  auto emitTileBytes = [&](int64_t col0, int64_t vecs) {
+    for (int64_t g = 0; g < kGroups; ++g)
+      for (int64_t v = 0; v < vecs; ++v)
+        for (unsigned e = 0; e < width; ++e) {
+          // PairI16/Quad: e = lane * group + i; Block: e = col * 8 + i.
+          int64_t col = col0 + v * cols + e / mk.group;
+          int64_t kk = g * mk.group + e % mk.group;
+          int64_t value = col < c.n && kk < c.k ? c.b(kk, col) : 0;
+          bytes.push_back(static_cast<int8_t>(value));
+        }
+  };
+  for (int64_t t = 0; t < fullTiles; ++t)
+    emitTileBytes(t * tileCols, mk.nr);
+  if (tailVecs)
+    emitTileBytes(fullTiles * tileCols, tailVecs);
+  auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())},
+                                    b.getI8Type());
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, ArrayRef<int8_t>(bytes)));
+}
+
+/// The accumulators' start per output column: zero, or the correction
+/// for an A offset by 128 (-128 sum_k B for vpdpbusd on signed A, +128 for
+/// sdot/smmla on unsigned A).
+Value KernelEmitter::accumulatorStart() {
+  int64_t sign = 0;
+  if (mk.kind == MicroKernel::QuadU8S8 && c.lhsSigned)
+    sign = -1;
+  if ((mk.kind == MicroKernel::QuadS8S8 || mk.kind == MicroKernel::BlockS8S8) &&
+      !c.lhsSigned)
+    sign = 1;
+  if (sign == 0)
+    return Value();
+  int64_t padded = fullTiles * tileCols + tailVecs * mk.colsPerVector();
+  SmallVector<int32_t> start(padded, 0);
+  for (int64_t j = 0; j < c.n; ++j) {
+    int64_t sum = 0;
+    for (int64_t kk = 0; kk < c.k; ++kk)
+      sum += c.b(kk, j);
+    // Wraps like the i32 accumulation it corrects.
+    start[j] = static_cast<int32_t>(static_cast<uint32_t>(sign * 128 * sum));
+  }
+  auto type = RankedTensorType::get({padded}, b.getI32Type());
+  return arith::ConstantOp::create(
+      b, DenseElementsAttr::get(type, ArrayRef<int32_t>(start)));
+}
+
+/// `count` (<= group) A values of `row` from column kIndex, zero-padded to
+/// `group` and broadcast as i32 to every lane, in the kernel's A vector type.
+Value KernelEmitter::broadcastA(Value row, Value kIndex, int64_t count) {
+  Type elem = cast<RankedTensorType>(a.getType()).getElementType();
+  auto groupType = VectorType::get({mk.group}, elem);
+  Value pad = arith::ConstantOp::create(b, b.getZeroAttr(elem));
+  Value values = vector::TransferReadOp::create(
+      b, VectorType::get({count}, elem), a, ValueRange{row, kIndex}, pad,
+      ArrayRef<bool>{true});
+  if (count != mk.group)
+    values = vector::InsertStridedSliceOp::create(
+        b, values,
+        arith::ConstantOp::create(b, b.getZeroAttr(groupType)),
+        ArrayRef<int64_t>{0}, ArrayRef<int64_t>{1});
+  Type i32 = b.getI32Type();
+  Value word = vector::ExtractOp::create(
+      b, vector::BitCastOp::create(b, VectorType::get({1}, i32), values),
+      int64_t{0});
+  bool flip = (mk.kind == MicroKernel::QuadU8S8 && c.lhsSigned) ||
+              (mk.kind == MicroKernel::QuadS8S8 && !c.lhsSigned);
+  if (flip)
+    word = arith::XOrIOp::create(
+        b, word,
+        arith::ConstantOp::create(
+            b, b.getI32IntegerAttr(static_cast<int32_t>(0x80808080u))));
+  Value splat =
+      vector::BroadcastOp::create(b, VectorType::get({mk.lanes}, i32), word);
+  return vector::BitCastOp::create(
+      b, VectorType::get({mk.lanes * 32 / elem.getIntOrFloatBitWidth()}, elem),
+      splat);
+}
+
+/// smmla's A operand: 8 k of `row0` and 8 k of `row1` (zero-padded to 8
+/// when `count` < 8), offset by 128 when A is unsigned.
+Value KernelEmitter::loadARows(Value row0, Value row1, Value kIndex,
+                               int64_t count) {
+  Type i8 = b.getI8Type();
+  Value pad = arith::ConstantOp::create(b, b.getZeroAttr(i8));
+  Value result = arith::ConstantOp::create(
+      b, b.getZeroAttr(VectorType::get({16}, i8)));
+  Value rows[] = {row0, row1};
+  for (auto [r, row] : llvm::enumerate(rows)) {
+    Value values = vector::TransferReadOp::create(
+        b, VectorType::get({count}, i8), a, ValueRange{row, kIndex},
+        pad, ArrayRef<bool>{true});
+    result = vector::InsertStridedSliceOp::create(
+        b, values, result, ArrayRef<int64_t>{8 * static_cast<int64_t>(r)},
+        ArrayRef<int64_t>{1});
+  }
+  if (!c.lhsSigned)
+    result = arith::XOrIOp::create(
+        b, result,
+        arith::ConstantOp::create(
+            b, DenseElementsAttr::get(VectorType::get({16}, i8),
+                                      b.getI8IntegerAttr(-128))));
+  return result;
+}
+
+Value KernelEmitter::dot(Value acc, Value av, Value bv) {
+  auto accType = cast<VectorType>(acc.getType());
+  switch (mk.kind) {
+  case MicroKernel::PairI16: {
+    Value product = intrinsics.call(b, "llvm.x86.avx2.pmadd.wd", accType,
+                                    ValueRange{av, bv});
+    return arith::AddIOp::create(b, acc, product);
+  }
+  case MicroKernel::QuadU8S8:
+    return intrinsics.call(b,
+                           mk.lanes == 16 ? "llvm.x86.avx512.vpdpbusd.512"
+                                          : "llvm.x86.avx512.vpdpbusd.256",
+                           accType, ValueRange{acc, av, bv});
+  case MicroKernel::QuadS8S8:
+    return arm_neon::SdotOp::create(b, accType, acc, av, bv);
+  case MicroKernel::BlockS8S8:
+    return arm_neon::SmmlaOp::create(b, accType, acc, av, bv);
+  }
+  llvm_unreachable("unknown micro-kernel");
+}
+
+/// Runs the consumer's body on `acc`, the lanes of output row `row` from
+/// column `col` on.
+Value KernelEmitter::applyEpilogue(Value acc, Value row, Value col,
+                                   bool partial) {
+  Block &body = epilogue->op.getRegion().front();
+  IRMapping map;
+  int64_t lanes = cast<VectorType>(acc.getType()).getNumElements();
+  auto vectorOf = [&](Type t) { return VectorType::get({lanes}, t); };
+  for (auto [arg, kind, tensor] :
+       llvm::zip(body.getArguments(),
+                 llvm::make_first_range(epilogue->args), epilogueArgs)) {
+    Value v;
+    if (kind == Epilogue::Acc) {
+      v = acc;
+    } else if (kind == Epilogue::Column) {
+      Value pad = arith::ConstantOp::create(b, b.getZeroAttr(arg.getType()));
+      v = vector::TransferReadOp::create(b, vectorOf(arg.getType()), tensor,
+                                         ValueRange{col}, pad,
+                                         ArrayRef<bool>{!partial});
+    } else {
+      Value at = kind == Epilogue::Row ? row : index(0);
+      v = vector::BroadcastOp::create(
+          b, vectorOf(arg.getType()),
+          tensor::ExtractOp::create(b, tensor, ValueRange{at}));
+    }
+    map.map(arg, v);
+  }
+  // Scalars captured from outside the body are the same in every lane.
+  auto captured = [&](Value v) {
+    if (!map.contains(v))
+      map.map(v, vector::BroadcastOp::create(b, vectorOf(v.getType()), v));
+    return map.lookup(v);
+  };
+  for (Operation &op : body.without_terminator()) {
+    if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+      auto attr = cast<TypedAttr>(constant.getValue());
+      map.map(constant.getResult(),
+              arith::ConstantOp::create(
+                  b, SplatElementsAttr::get(vectorOf(attr.getType()), attr)));
+      continue;
+    }
+    for (Value operand : op.getOperands())
+      captured(operand);
+    // Elementwise ops apply lane by lane: the same op on vectors.
+    Operation *clone = b.clone(op, map);
+    for (OpResult result : clone->getResults())
+      result.setType(vectorOf(result.getType()));
+  }
+  return captured(body.getTerminator()->getOperand(0));
+}
+
+Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
+                              Value base, int64_t vecs, bool partial) {
+  bool block = mk.kind == MicroKernel::BlockS8S8;
+  auto accType = VectorType::get({mk.lanes}, b.getI32Type());
+  // smmla accumulators cover row pairs.
+  int64_t accRows = block ? (rows + 1) / 2 : rows;
+  SmallVector<Value> init;
+  for (int64_t r = 0; r < accRows; ++r)
+    for (int64_t v = 0; v < vecs; ++v) {
+      if (!start) {
+        init.push_back(arith::ConstantOp::create(b, b.getZeroAttr(accType)));
+        continue;
+      }
+      // Per column start; smmla's block [c00 c01 c10 c11] repeats the pair.
+      Value col = add(j0, v * mk.colsPerVector());
+      Value zero = arith::ConstantOp::create(b, b.getI32IntegerAttr(0));
+      if (!block) {
+        init.push_back(vector::TransferReadOp::create(
+            b, accType, start, ValueRange{col}, zero, ArrayRef<bool>{true}));
+        continue;
+      }
+      Value pair = vector::TransferReadOp::create(
+          b, VectorType::get({2}, b.getI32Type()), start, ValueRange{col},
+          zero, ArrayRef<bool>{true});
+      init.push_back(vector::ShuffleOp::create(b, pair, pair,
+                                               ArrayRef<int64_t>{0, 1, 0, 1}));
+    }
+
+  int64_t step = vecs * mk.bWidth();
+  auto accumulate = [&](Value kg, int64_t count, ValueRange accs) {
+    Value kIndex = arith::MulIOp::create(b, kg, index(mk.group));
+    Value offset = mulAdd(kg, step, base);
+    SmallVector<Value> bv;
+    for (int64_t v = 0; v < vecs; ++v) {
+      Value bytes = vector::TransferReadOp::create(
+          b, VectorType::get({mk.bWidth()}, b.getI8Type()), packed,
+          ValueRange{add(offset, v * mk.bWidth())},
+          arith::ConstantOp::create(b, b.getI8IntegerAttr(0)),
+          ArrayRef<bool>{true});
+      if (mk.kind == MicroKernel::PairI16) {
+        auto wide = VectorType::get({mk.bWidth()}, b.getI16Type());
+        bytes = c.rhsSigned
+                    ? arith::ExtSIOp::create(b, wide, bytes).getResult()
+                    : arith::ExtUIOp::create(b, wide, bytes).getResult();
+      }
+      bv.push_back(bytes);
+    }
+    SmallVector<Value> next;
+    for (int64_t r = 0; r < accRows; ++r) {
+      Value row = add(i0, block ? 2 * r : r);
+      Value av;
+      if (block) {
+        // An odd last row pairs with itself; its second half is never
+        // stored.
+        Value second = 2 * r + 1 < rows ? add(row, 1) : row;
+        av = loadARows(row, second, kIndex, count);
+      } else {
+        av = broadcastA(row, kIndex, count);
+      }
+      for (int64_t v = 0; v < vecs; ++v)
+        next.push_back(dot(accs[r * vecs + v], av, bv[v]));
+    }
+    return next;
+  };
+
+  SmallVector<Value> accs = init;
+  if (kFullGroups > 0) {
+    auto loop = scf::ForOp::create(
+        b, b.getLoc(), index(0), index(kFullGroups), index(1), init,
+        [&](OpBuilder &nb, Location loc, Value kg, ValueRange iterArgs) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          scf::YieldOp::create(b, accumulate(kg, mk.group, iterArgs));
+        });
+    accs.assign(loop.getResults().begin(), loop.getResults().end());
+  }
+  if (kTail)
+    accs = accumulate(index(kFullGroups), kTail, accs);
+
+  for (int64_t r = 0; r < rows; ++r) {
+    Value row = add(i0, r);
+    for (int64_t v = 0; v < vecs; ++v) {
+      bool last = partial && v == vecs - 1;
+      Value acc = accs[(block ? r / 2 : r) * vecs + v];
+      Value col = add(j0, v * mk.colsPerVector());
+      if (block) {
+        // Row r of the 2x2 block: lanes 2 (r % 2), 2 (r % 2) + 1.
+        int64_t first = 2 * (r % 2);
+        Value half = vector::ExtractStridedSliceOp::create(
+            b, acc, ArrayRef<int64_t>{first}, ArrayRef<int64_t>{2},
+            ArrayRef<int64_t>{1});
+        acc = half;
+      }
+      Value value = acc;
+      if (epilogue)
+        value = applyEpilogue(acc, row, col, last);
+      out = vector::TransferWriteOp::create(b, value, out,
+                                            ValueRange{row, col},
+                                            ArrayRef<bool>{!last})
+                .getResult();
+    }
+  }
+  return out;
+}
+
+Value KernelEmitter::restoreLayout(Value out) {
+  Operation *replaced = epilogue ? epilogue->op : c.op;
+  auto type = cast<RankedTensorType>(replaced->getResult(0).getType());
+  AffineMap outMap = c.op.getIndexingMapsArray()[2];
+  SmallVector<unsigned> order, kernelOrder;
+  // Out dims before `split` form M: up to the last non-unit M dim, or the
+  // leading unit dims when every M dim is a unit.
+  int64_t split = 0;
+  for (auto [r, expr] : llvm::enumerate(outMap.getResults())) {
+    unsigned d = cast<AffineDimExpr>(expr).getPosition();
+    if (c.ranges[d] == 1) {
+      if (static_cast<int64_t>(r) == split && order.empty())
+        split = r + 1;
+      continue;
+    }
+    order.push_back(d);
+    if (llvm::is_contained(c.mDims, d))
+      split = r + 1;
+  }
+  for (unsigned d : llvm::concat<const unsigned>(c.mDims, c.nDims))
+    if (c.ranges[d] != 1)
+      kernelOrder.push_back(d);
+  if (order == kernelOrder && split > 0 && split < type.getRank()) {
+    if (type.getRank() == 2)
+      return out;
+    SmallVector<ReassociationIndices> groups(2);
+    for (int64_t r = 0; r < type.getRank(); ++r)
+      groups[r >= split].push_back(r);
+    return tensor::ExpandShapeOp::create(b, type, out, groups);
+  }
+  // Another order (NCHW): a copy reading C[m][n] at the indices linearized
+  // in loop order, the kernel's flattening. in loop order of the dims (the kernel's flattening).
+  auto linearize = [&](ArrayRef<unsigned> dims) {
+    AffineExpr e = b.getAffineConstantExpr(0);
+    for (unsigned d : dims) {
+      unsigned r = *outMap.getResultPosition(b.getAffineDimExpr(d));
+      e = e * c.ranges[d] + b.getAffineDimExpr(r);
+    }
+    return e;
+  };
+  AffineMap readMap = AffineMap::get(type.getRank(), 0,
+                                     {linearize(c.mDims), linearize(c.nDims)},
+                                     b.getContext());
+  Value init = tensor::EmptyOp::create(b, type.getShape(),
+                                       type.getElementType());
+  SmallVector<utils::IteratorType> iterators(type.getRank(),
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, type, ValueRange{out}, ValueRange{init},
+             ArrayRef<AffineMap>{readMap,
+                                 b.getMultiDimIdentityMap(type.getRank())},
+             iterators,
+             [](OpBuilder &nb, Location loc, ValueRange args) {
+               linalg::YieldOp::create(nb, loc, args[0]);
+             })
+      .getResult(0);
+}
+
+Value KernelEmitter::emit() {
+  if (mk.mr > c.m) {
+    // Few rows: spend the accumulator registers on more columns.
+    mk.mr = std::max<int64_t>(c.m, mk.kind == MicroKernel::BlockS8S8 ? 2 : 1);
+    int64_t accRows =
+        mk.kind == MicroKernel::BlockS8S8 ? (mk.mr + 1) / 2 : mk.mr;
+    mk.nr = std::clamp<int64_t>(mk.accRegs / accRows, mk.nr, 4);
+  }
+  tileCols = mk.nr * mk.colsPerVector();
+  fullTiles = c.n / tileCols;
+  int64_t rest = c.n % tileCols;
+  tailVecs = llvm::divideCeil(rest, mk.colsPerVector());
+  kGroups = llvm::divideCeil(c.k, mk.group);
+  kFullGroups = c.k / mk.group;
+  kTail = c.k % mk.group;
+
+  a = packA();
+  packed = packB();
+  start = accumulatorStart();
+  if (epilogue)
+    for (auto [kind, tensor] : epilogue->args)
+      epilogueArgs.push_back(kind == Epilogue::Acc ? Value() : flatten(b, tensor));
+
+  Type elem = epilogue ? epilogue->elementType : b.getI32Type();
+  Value out = tensor::EmptyOp::create(b, ArrayRef<int64_t>{c.m, c.n}, elem);
+  bool partialTail = rest % mk.colsPerVector() != 0;
+
+  auto columnTiles = [&](Value out, Value i0, int64_t rows) {
+    if (fullTiles > 0) {
+      auto loop = scf::ForOp::create(
+        b, b.getLoc(), index(0), index(fullTiles), index(1), ValueRange{out},
+          [&](OpBuilder &nb, Location loc, Value t, ValueRange iter) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            Value j0 = arith::MulIOp::create(b, t, index(tileCols));
+            Value base = arith::MulIOp::create(b, t, index(tileSize(mk.nr)));
+            scf::YieldOp::create(
+                b, emitTile(iter[0], i0, rows, j0, base, mk.nr, false));
+          });
+      out = loop.getResult(0);
+    }
+    if (tailVecs)
+      out = emitTile(out, i0, rows, index(fullTiles * tileCols),
+                     index(fullTiles * tileSize(mk.nr)), tailVecs,
+                     partialTail);
+    return out;
+  };
+  auto rowTiles = [&](Value out,
+                      llvm::function_ref<Value(Value, Value, int64_t)> inner) {
+    int64_t fullRows = c.m / mk.mr;
+    if (fullRows > 0) {
+      auto loop = scf::ForOp::create(
+        b, b.getLoc(), index(0), index(fullRows), index(1), ValueRange{out},
+          [&](OpBuilder &nb, Location loc, Value t, ValueRange iter) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            Value i0 = arith::MulIOp::create(b, t, index(mk.mr));
+            scf::YieldOp::create(b, inner(iter[0], i0, mk.mr));
+          });
+      out = loop.getResult(0);
+    }
+    if (c.m % mk.mr)
+      out = inner(out, index(fullRows * mk.mr), c.m % mk.mr);
+    return out;
+  };
+
+  // Rows outside when all of B stays in L2 (A rows are then reused from L1
+  // across column tiles); otherwise column tiles outside, so each tile's B
+  // panel stays in cache while A streams past it.
+  constexpr int64_t l2Bytes = 256 * 1024;
+  int64_t packedBytes = cast<RankedTensorType>(packed.getType()).getNumElements();
+  if (packedBytes <= l2Bytes || fullTiles == 0) {
+    out = rowTiles(out, columnTiles);
+  } else {
+    auto tileColumn = [&](Value out, Value j0, Value base, int64_t vecs,
+                          bool partial) {
+      return rowTiles(out, [&](Value out, Value i0, int64_t rows) {
+        return emitTile(out, i0, rows, j0, base, vecs, partial);
+      });
+    };
+    auto loop = scf::ForOp::create(
+        b, b.getLoc(), index(0), index(fullTiles), index(1), ValueRange{out},
+        [&](OpBuilder &nb, Location loc, Value t, ValueRange iter) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          Value j0 = arith::MulIOp::create(b, t, index(tileCols));
+          Value base = arith::MulIOp::create(b, t, index(tileSize(mk.nr)));
+          scf::YieldOp::create(b, tileColumn(iter[0], j0, base, mk.nr, false));
+        });
+    out = loop.getResult(0);
+    if (tailVecs)
+      out = tileColumn(out, index(fullTiles * tileCols),
+                       index(fullTiles * tileSize(mk.nr)), tailVecs,
+                       partialTail);
+  }
+  return restoreLayout(out);
+}
+
+//===----------------------------------------------------------------------===//
+// Pass
+//===----------------------------------------------------------------------===//
+
+/// Whether the micro-kernel computes this contraction exactly.
+bool supports(const MicroKernel &mk, const Contraction &c) {
+  // vpmaddwd takes any 8-bit operands once extended; the i8 dot
+  // instructions need B signed (A's signedness is fixed by the 128 offset).
+  return mk.kind == MicroKernel::PairI16 || c.rhsSigned;
+}
+
+struct QNNInt8Kernels : qmlir::impl::QNNInt8KernelsBase<QNNInt8Kernels> {
+  using QNNInt8KernelsBase::QNNInt8KernelsBase;
+
+  void runOnOperation() override {
+    std::optional<KernelTarget> parsed = parseKernelTarget(target);
+    if (!parsed) {
+      getOperation().emitError()
+          << "qnn-int8-kernels: unknown target '" << target
+          << "' (host, generic, x86-64-v3, avx2, avx-vnni, avx512-vnni, "
+             "aarch64-dotprod, aarch64-i8mm)";
+      return signalPassFailure();
+    }
+    std::optional<MicroKernel> mk = microKernelFor(*parsed);
+    if (!mk)
+      return;
+    // Match everything first: rewriting erases fused epilogues.
+    std::vector<Contraction> contractions;
+    IntrinsicCalls intrinsics(getOperation());
+    getOperation().walk([&](linalg::GenericOp op) {
+      FailureOr<Contraction> c = matchContraction(op);
+      if (succeeded(c) && supports(*mk, *c))
+        contractions.push_back(std::move(*c));
+    });
+    for (Contraction &c : contractions) {
+      linalg::GenericOp op = c.op;
+      std::optional<Epilogue> epilogue = matchEpilogue(c);
+      Operation *replaced = epilogue ? epilogue->op.getOperation()
+                                     : op.getOperation();
+      ImplicitLocOpBuilder b(op.getLoc(), replaced);
+      KernelEmitter emitter(b, intrinsics, c, *mk, epilogue);
+      Value result = emitter.emit();
+      replaced->getResult(0).replaceAllUsesWith(result);
+      replaced->erase();
+      if (epilogue)
+        op.erase();
+    }
+  }
+};
+
+} // namespace
