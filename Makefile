@@ -4,7 +4,7 @@
 BUILD ?= build
 LLVM_PREFIX ?= /usr/lib/llvm-22
 
-.PHONY: all deps build check demo doc clean diff-long fuzz check-sanitizers
+.PHONY: all deps build check demo doc clean diff-long fuzz check-sanitizers bench
 
 all: build
 
@@ -31,6 +31,11 @@ check: build
 demo: build
 	examples/demo.sh $(BUILD)
 
+# int8 matmul against oneDNN, OpenBLAS and the fp32 path (docs/Codegen.md).
+BENCH_FLAGS ?= --benchmark_min_time=0.5
+bench: build
+	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
+
 # Differential testing at length: SEEDS seeds of 10 x 20 random qnn graphs
 # and 20 random float models each; a failure prints its seed and keeps the
 # module under build/diff-long.
@@ -52,7 +57,7 @@ FUZZ_SECONDS ?= 60
 FUZZ_RUNS ?=
 fuzz: deps
 	$(CONFIGURE) -B build-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DQMLIR_BUILD_FUZZERS=ON -DLLVM_USE_SANITIZER=Address \
+	  -DQMLIR_BUILD_FUZZERS=ON -DQMLIR_BUILD_BENCH=OFF -DLLVM_USE_SANITIZER=Address \
 	  -DLLVM_USE_SANITIZE_COVERAGE=On >/dev/null
 	ninja -C build-fuzz quant-opt-fuzzer npy-fuzzer stats-fuzzer
 	scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_RUNS)
@@ -66,7 +71,7 @@ fuzz: deps
 # needs RTTI, which LLVM builds without).
 check-sanitizers: deps
 	$(CONFIGURE) -B build-sanitizers -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-	  -DLLVM_USE_SANITIZER="Address;Undefined" \
+	  -DLLVM_USE_SANITIZER="Address;Undefined" -DQMLIR_BUILD_BENCH=OFF \
 	  -DLLVM_UBSAN_FLAGS="-fsanitize=undefined -fno-sanitize=vptr,function -fno-sanitize-recover=all" \
 	  >/dev/null
 	ninja -C build-sanitizers

@@ -33,3 +33,16 @@ llvm_config.use_default_substitutions()
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
 tools = ["quant-opt", "quant-run", "quant-calibrate", "quant-compile"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# The int8 kernel targets this host runs natively (test/Codegen).
+try:
+    with open("/proc/cpuinfo") as f:
+        flags = set(next(l for l in f if l.startswith("flags")).split())
+except (OSError, StopIteration):
+    flags = set()
+if "avx2" in flags:
+    config.available_features.add("host-avx2")
+if {"avx512_vnni", "avx512bw", "avx512vl"} <= flags:
+    config.available_features.add("host-avx512vnni")
+if "avx_vnni" in flags or {"avx512_vnni", "avx512vl"} <= flags:
+    config.available_features.add("host-avxvnni")

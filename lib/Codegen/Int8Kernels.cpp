@@ -75,7 +75,7 @@ std::optional<MicroKernel> microKernelFor(KernelTarget target) {
     return MicroKernel{MicroKernel::QuadU8S8, 8, 4, 6, 2, 12};
   case KernelTarget::AVX512VNNI:
     // 32 zmm.
-    return MicroKernel{MicroKernel::QuadU8S8, 16, 4, 8, 3, 24};
+    return MicroKernel{MicroKernel::QuadU8S8, 16, 4, 12, 2, 24};
   case KernelTarget::NeonDotProd:
     // 32 q registers.
     return MicroKernel{MicroKernel::QuadS8S8, 4, 4, 8, 3, 24};
@@ -423,8 +423,17 @@ private:
   }
 };
 
+/// Whether the kernel's A operand is A offset by 128 (its sign bit flipped):
+/// vpdpbusd wants u8, sdot and smmla s8.
+static bool flipsA(const MicroKernel &mk, const Contraction &c) {
+  return mk.kind == MicroKernel::QuadU8S8 ? c.lhsSigned
+                                          : mk.isQuad() && !c.lhsSigned;
+}
+
 /// A as a row-major [M][K] tensor of the kernel's A element type: an im2col
-/// copy for convolutions, the extension to i16 for vpmaddwd.
+/// copy for convolutions, the extension to i16 for vpmaddwd, the 128 offset
+/// for the i8 dot instructions (so that the kernel broadcasts straight from
+/// memory).
 Value KernelEmitter::packA() {
   Type elem = mk.isQuad() ? b.getI8Type() : b.getI16Type();
   AffineMap lhsMap = c.op.getIndexingMapsArray()[0];
@@ -433,7 +442,8 @@ Value KernelEmitter::packA() {
                lhsType.getRank() == 2 &&
                lhsMap.getResult(0) == b.getAffineDimExpr(c.mDims[0]) &&
                lhsMap.getResult(1) == b.getAffineDimExpr(c.kDims[0]);
-  if (plain && lhsType.getElementType() == elem)
+  bool flip = flipsA(mk, c);
+  if (plain && lhsType.getElementType() == elem && !flip)
     return c.lhs();
   // Loops: M dims (or one unit loop), then K dims.
   SmallVector<unsigned> mDims = c.mDims;
@@ -471,6 +481,11 @@ Value KernelEmitter::packA() {
                                  .getResult()
                            : arith::ExtUIOp::create(nb, loc, elem, v)
                                  .getResult();
+            if (flip)
+              v = arith::XOrIOp::create(
+                  nb, loc, v,
+                  arith::ConstantOp::create(nb, loc,
+                                            nb.getIntegerAttr(elem, -128)));
             linalg::YieldOp::create(nb, loc, v);
           })
           .getResult(0);
@@ -555,13 +570,6 @@ Value KernelEmitter::broadcastA(Value row, Value kIndex, int64_t count) {
   Value word = vector::ExtractOp::create(
       b, vector::BitCastOp::create(b, VectorType::get({1}, i32), values),
       int64_t{0});
-  bool flip = (mk.kind == MicroKernel::QuadU8S8 && c.lhsSigned) ||
-              (mk.kind == MicroKernel::QuadS8S8 && !c.lhsSigned);
-  if (flip)
-    word = arith::XOrIOp::create(
-        b, word,
-        arith::ConstantOp::create(
-            b, b.getI32IntegerAttr(static_cast<int32_t>(0x80808080u))));
   Value splat =
       vector::BroadcastOp::create(b, VectorType::get({mk.lanes}, i32), word);
   return vector::BitCastOp::create(
@@ -570,7 +578,7 @@ Value KernelEmitter::broadcastA(Value row, Value kIndex, int64_t count) {
 }
 
 /// smmla's A operand: 8 k of `row0` and 8 k of `row1` (zero-padded to 8
-/// when `count` < 8), offset by 128 when A is unsigned.
+/// when `count` < 8).
 Value KernelEmitter::loadARows(Value row0, Value row1, Value kIndex,
                                int64_t count) {
   Type i8 = b.getI8Type();
@@ -586,12 +594,6 @@ Value KernelEmitter::loadARows(Value row0, Value row1, Value kIndex,
         b, values, result, ArrayRef<int64_t>{8 * static_cast<int64_t>(r)},
         ArrayRef<int64_t>{1});
   }
-  if (!c.lhsSigned)
-    result = arith::XOrIOp::create(
-        b, result,
-        arith::ConstantOp::create(
-            b, DenseElementsAttr::get(VectorType::get({16}, i8),
-                                      b.getI8IntegerAttr(-128))));
   return result;
 }
 
@@ -763,9 +765,10 @@ Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
       Value value = acc;
       if (epilogue)
         value = applyEpilogue(acc, row, col, last);
+      // In bounds: the output is padded to whole vectors.
       out = vector::TransferWriteOp::create(b, value, out,
                                             ValueRange{row, col},
-                                            ArrayRef<bool>{!last})
+                                            ArrayRef<bool>{true})
                 .getResult();
     }
   }
@@ -854,7 +857,11 @@ Value KernelEmitter::emit() {
       epilogueArgs.push_back(kind == Epilogue::Acc ? Value() : flatten(b, tensor));
 
   Type elem = epilogue ? epilogue->elementType : b.getI32Type();
-  Value out = tensor::EmptyOp::create(b, ArrayRef<int64_t>{c.m, c.n}, elem);
+  // Whole vectors are stored: masked stores of narrow types are slow or
+  // scalarized, a final slice is one copy.
+  int64_t paddedN = fullTiles * tileCols + tailVecs * mk.colsPerVector();
+  Value out =
+      tensor::EmptyOp::create(b, ArrayRef<int64_t>{c.m, paddedN}, elem);
   bool partialTail = rest % mk.colsPerVector() != 0;
 
   auto columnTiles = [&](Value out, Value i0, int64_t rows) {
@@ -924,6 +931,18 @@ Value KernelEmitter::emit() {
       out = tileColumn(out, index(fullTiles * tileCols),
                        index(fullTiles * tileSize(mk.nr)), tailVecs,
                        partialTail);
+  }
+  if (paddedN != c.n) {
+    // A contiguous copy: later reshapes and returns need an identity layout.
+    auto type = RankedTensorType::get({c.m, c.n}, elem);
+    Value slice = tensor::ExtractSliceOp::create(
+        b, type, out,
+        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(c.m), b.getIndexAttr(c.n)},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+    Value init = tensor::EmptyOp::create(b, type.getShape(), elem);
+    out = linalg::CopyOp::create(b, ValueRange{slice}, ValueRange{init})
+              .getResult(0);
   }
   return restoreLayout(out);
 }

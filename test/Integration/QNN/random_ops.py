@@ -60,12 +60,16 @@ def bias_for(rng, tx, tw, n):
     return tb, values
 
 
-def gen_matmul(m, rng, S, long_k=False):
+def gen_matmul(m, rng, S, long_k=False, kernel=False):
     sx = rng.choice(["i8", "u8", "i16"])
     sw = rng.choice(["i8", "i8", "u8", "i4"])
     batch = [] if rng.chance(0.6) else [rng.r.randint(1, 3)]
     M, N = rng.r.randint(1, 5), rng.r.randint(1, 9)
     K = rng.r.randint(1, 40)
+    if kernel:
+        # Shapes across the qnn-int8-kernels tiles: row, column and k tails.
+        sx = rng.choice(["i8", "u8"])
+        batch, M, N, K = [], rng.r.randint(1, 27), rng.r.randint(1, 70), rng.r.randint(1, 300)
     per_axis = rng.chance(0.5)
     tx = rng.qtype(sx, edge=0.3)
     rhs_batched = bool(batch) and rng.chance(0.5)
@@ -87,7 +91,7 @@ def gen_matmul(m, rng, S, long_k=False):
     if rng.chance(0.1) and not per_axis:
         tout = QType("i32", [acc_scale], [0])  # raw accumulator
     mode = rng.choice(MODES)
-    const_w = not batch and rng.chance(0.5)
+    const_w = not batch and (kernel or rng.chance(0.5))
     xs = batch + [M, K]
     ws = (batch if rhs_batched else []) + [K, N]
     rs = batch + [M, N]
@@ -117,13 +121,13 @@ def gen_matmul(m, rng, S, long_k=False):
          "matmul %s x %s -> %s K=%d const=%s %s" % (qtype_str(tx), qtype_str(tw), qtype_str(tout), K, const_w, mode))
 
 
-def gen_conv(m, rng, S):
+def gen_conv(m, rng, S, kernel=False):
     layout = rng.choice(["nhwc", "nchw"])
-    groups = rng.choice([1, 1, 2, 3])
-    depthwise = rng.chance(0.25)
-    cg = 1 if depthwise else rng.r.randint(1, 4)
+    groups = 1 if kernel else rng.choice([1, 1, 2, 3])
+    depthwise = not kernel and rng.chance(0.25)
+    cg = 1 if depthwise else rng.r.randint(1, 20 if kernel else 4)
     C = cg * groups
-    fg = rng.r.randint(1, 3)
+    fg = rng.r.randint(1, 40 if kernel else 3)
     F = fg * groups
     kh, kw = rng.r.randint(1, 4), rng.r.randint(1, 4)
     st = [rng.r.randint(1, 3), rng.r.randint(1, 3)]
@@ -148,7 +152,7 @@ def gen_conv(m, rng, S):
         xs, ws, rs = [N, C, H, W], [F, cg, kh, kw], [N, F, OH, OW]
     a = rng.data(tx, xs, S, edge=0.3)
     x = m.arg(tt(xs, tx), a)
-    if rng.chance(0.5):
+    if kernel or rng.chance(0.5):
         wv = rng.data(tw, ws, 1, edge=0.3)[0]
         w = m.const(tw, ws, wv)
         wa = np.broadcast_to(wv, (S,) + wv.shape)
@@ -368,6 +372,9 @@ GENERATORS = {
     "matmul": gen_matmul,
     "matmul-long": lambda m, rng, S: gen_matmul(m, rng, S, long_k=True),
     "conv2d": gen_conv,
+    # Constant weights and larger shapes, for the target kernels.
+    "matmul-kernel": lambda m, rng, S: gen_matmul(m, rng, S, kernel=True),
+    "conv2d-kernel": lambda m, rng, S: gen_conv(m, rng, S, kernel=True),
     "add": lambda m, rng, S: gen_binary(m, rng, S, "add"),
     "mul": lambda m, rng, S: gen_binary(m, rng, S, "mul"),
     "add-exhaustive": lambda m, rng, S: gen_binary_exhaustive(m, rng, S, "add"),
@@ -397,6 +404,8 @@ def main():
     p.add_argument("--samples", type=int, default=8)
     p.add_argument("--work", required=True)
     p.add_argument("--quant-run", default="quant-run")
+    p.add_argument("--kernel-target", default="host",
+                   help="quant-run's --kernel-target")
     a = p.parse_args()
 
     os.makedirs(a.work, exist_ok=True)
@@ -410,7 +419,8 @@ def main():
     inputs = os.path.join(a.work, "inputs.npz")
     outputs = os.path.join(a.work, "outputs.npz")
     np.savez(inputs, *m.arrays)
-    run = subprocess.run([a.quant_run, model, "--input=" + inputs, "--output=" + outputs],
+    run = subprocess.run([a.quant_run, model, "--kernel-target=" + a.kernel_target,
+                          "--input=" + inputs, "--output=" + outputs],
                          capture_output=True, text=True)
     if run.returncode != 0:
         print(run.stderr)

@@ -1,0 +1,68 @@
+"""Writes the benchmark models: for each M,N,K an int8 qnn.matmul (i8
+activations, per-channel symmetric i8 weights, i32 bias, i8 result) and the
+float linalg.matmul it quantizes, both with constant random weights.
+
+Usage: gen_models.py OUTDIR MxNxK [MxNxK ...]; writes OUTDIR/mm_int8_MxNxK.mlir
+and OUTDIR/mm_f32_MxNxK.mlir, whose functions have the file's name.
+"""
+import os
+import sys
+
+import numpy as np
+
+
+def hex_dense(values, dtype):
+    return 'dense<"0x%s">' % np.ascontiguousarray(values, dtype=dtype).tobytes().hex().upper()
+
+
+def int8_model(name, m, n, k, rng):
+    w = rng.integers(-127, 128, size=(k, n), dtype=np.int8)
+    bias = rng.integers(-5000, 5000, size=(n,), dtype=np.int32)
+    scales = ",".join("%.6e" % s for s in rng.uniform(0.002, 0.02, size=n))
+    bscales = ",".join("%.6e" % (0.05 * float(s)) for s in scales.split(","))
+    return f"""!x = !quant.uniform<i8:f32, 0.05:-3>
+!w = !quant.uniform<i8<-127:127>:f32:1, {{{scales}}}>
+!b = !quant.uniform<i32:f32:0, {{{bscales}}}>
+!y = !quant.uniform<i8:f32, 0.8:5>
+func.func @{name}(%x: tensor<{m}x{k}xi8>) -> tensor<{m}x{n}xi8> {{
+  %xs = quant.scast %x : tensor<{m}x{k}xi8> to tensor<{m}x{k}x!x>
+  %ws = arith.constant {hex_dense(w, np.int8)} : tensor<{k}x{n}xi8>
+  %w = quant.scast %ws : tensor<{k}x{n}xi8> to tensor<{k}x{n}x!w>
+  %bs = arith.constant {hex_dense(bias, np.int32)} : tensor<{n}xi32>
+  %b = quant.scast %bs : tensor<{n}xi32> to tensor<{n}x!b>
+  %y = qnn.matmul %xs, %w, %b : (tensor<{m}x{k}x!x>, tensor<{k}x{n}x!w>, tensor<{n}x!b>) -> tensor<{m}x{n}x!y>
+  %ys = quant.scast %y : tensor<{m}x{n}x!y> to tensor<{m}x{n}xi8>
+  return %ys : tensor<{m}x{n}xi8>
+}}
+"""
+
+
+def float_model(name, m, n, k, rng):
+    w = rng.standard_normal(size=(k, n)).astype(np.float32)
+    return f"""func.func @{name}(%x: tensor<{m}x{k}xf32>) -> tensor<{m}x{n}xf32> {{
+  %w = arith.constant {hex_dense(w, np.float32)} : tensor<{k}x{n}xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<{m}x{n}xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<{m}x{k}xf32>, tensor<{k}x{n}xf32>) outs(%acc : tensor<{m}x{n}xf32>) -> tensor<{m}x{n}xf32>
+  return %y : tensor<{m}x{n}xf32>
+}}
+"""
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+    for shape in sys.argv[2:]:
+        m, n, k = (int(v) for v in shape.split("x"))
+        rng = np.random.default_rng(m * 1000003 + n * 1009 + k)
+        for kind, model in (("int8", int8_model), ("f32", float_model)):
+            name = "mm_%s_%s" % (kind, shape)
+            text = model(name, m, n, k, rng)
+            path = os.path.join(out, name + ".mlir")
+            with open(path, "w") as f:
+                f.write(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Runs qmlir-bench and prints GOPS per shape, the ratio of the project's
+int8 matmul to oneDNN's u8s8s32 GEMM and to its own fp32 path, and the
+fraction of the estimated int8 peak.
+
+Usage: report.py path/to/qmlir-bench [benchmark flags...]
+"""
+import json
+import subprocess
+import sys
+
+# int8 ops (2 per MAC) per cycle of the kernels' instruction on a core with
+# two vector multiply ports: 2 x vpdpbusd zmm (64 MACs), 2 x vpdpbusd ymm,
+# 2 x vpmaddwd ymm (16 MACs).
+OPS_PER_CYCLE = {"avx512-vnni": 256, "avx-vnni": 128, "x86-64-v3": 64}
+
+
+def main():
+    run = subprocess.run([sys.argv[1], "--benchmark_format=json"] + sys.argv[2:],
+                         capture_output=True, text=True, check=True)
+    data = json.loads(run.stdout)
+    gops, hz = {}, None
+    for b in data["benchmarks"]:
+        if b["name"] == "clock":
+            hz = b["hz"]
+            continue
+        peer, shape = b["name"].split("/")[:2]
+        gops[(peer, shape)] = b["ops"] / 1e9
+    target = data["context"].get("kernel_target", "?")
+    peak = hz * OPS_PER_CYCLE[target] / 1e9 if hz and target in OPS_PER_CYCLE else None
+    shapes = list(dict.fromkeys(s for _, s in gops))
+    print("kernel target %s, clock %.2f GHz (scalar add chain), int8 peak ~%s GOPS, 1 thread"
+          % (target, (hz or 0) / 1e9, "%.0f" % peak if peak else "?"))
+    head = ("M x N x K", "qmlir int8", "oneDNN u8s8s32", "vs oneDNN", "OpenBLAS sgemm",
+            "qmlir fp32", "vs own fp32", "of peak")
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for s in shapes:
+        q, d = gops[("qmlir_int8", s)], gops[("onednn_u8s8s32", s)]
+        o, f = gops[("openblas_sgemm", s)], gops[("qmlir_f32", s)]
+        row = (s, "%.1f" % q, "%.1f" % d, "%.2fx" % (q / d), "%.1f" % o, "%.2f" % f,
+               "%.0fx" % (q / f), "%.0f%%" % (100 * q / peak) if peak else "?")
+        print("| " + " | ".join(row) + " |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
