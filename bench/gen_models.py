@@ -2,8 +2,9 @@
 activations, per-channel symmetric i8 weights, i32 bias, i8 result) and the
 float linalg.matmul it quantizes, both with constant random weights.
 
-Usage: gen_models.py OUTDIR MxNxK [MxNxK ...]; writes OUTDIR/mm_int8_MxNxK.mlir
-and OUTDIR/mm_f32_MxNxK.mlir, whose functions have the file's name.
+Usage: gen_models.py OUTDIR MxNxK|conv ...; writes OUTDIR/mm_int8_MxNxK.mlir
+and OUTDIR/mm_f32_MxNxK.mlir, whose functions have the file's name, and for
+`conv` OUTDIR/conv_int8.mlir (@conv_int8, a 56x56x64 3x3 convolution).
 """
 import os
 import sys
@@ -50,10 +51,38 @@ def float_model(name, m, n, k, rng):
 """
 
 
+def conv_model(name, rng):
+    """A 3x3 convolution, 64 -> 64 channels on 56x56 (NHWC, padding 1): the
+    3136x64x576 GEMM through im2col."""
+    w = rng.integers(-127, 128, size=(3, 3, 64, 64), dtype=np.int8)
+    scales = ",".join("%.6e" % v for v in rng.uniform(0.002, 0.02, size=64))
+    bias = rng.integers(-5000, 5000, size=(64,), dtype=np.int32)
+    bscales = ",".join("%.9e" % (0.05 * float(v)) for v in scales.split(","))
+    return f"""!x = !quant.uniform<i8:f32, 0.05:-3>
+!w = !quant.uniform<i8<-127:127>:f32:3, {{{scales}}}>
+!b = !quant.uniform<i32:f32:0, {{{bscales}}}>
+!y = !quant.uniform<i8:f32, 0.8:5>
+func.func @{name}(%x: tensor<1x56x56x64xi8>) -> tensor<1x56x56x64xi8> {{
+  %xs = quant.scast %x : tensor<1x56x56x64xi8> to tensor<1x56x56x64x!x>
+  %ws = arith.constant {hex_dense(w, np.int8)} : tensor<3x3x64x64xi8>
+  %w = quant.scast %ws : tensor<3x3x64x64xi8> to tensor<3x3x64x64x!w>
+  %bs = arith.constant {hex_dense(bias, np.int32)} : tensor<64xi32>
+  %b = quant.scast %bs : tensor<64xi32> to tensor<64x!b>
+  %y = qnn.conv2d %xs, %w, %b layout = nhwc {{padding = array<i64: 1, 1, 1, 1>}} : (tensor<1x56x56x64x!x>, tensor<3x3x64x64x!w>, tensor<64x!b>) -> tensor<1x56x56x64x!y>
+  %ys = quant.scast %y : tensor<1x56x56x64x!y> to tensor<1x56x56x64xi8>
+  return %ys : tensor<1x56x56x64xi8>
+}}
+"""
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
     for shape in sys.argv[2:]:
+        if shape == "conv":
+            with open(os.path.join(out, "conv_int8.mlir"), "w") as f:
+                f.write(conv_model("conv_int8", np.random.default_rng(7)))
+            continue
         m, n, k = (int(v) for v in shape.split("x"))
         rng = np.random.default_rng(m * 1000003 + n * 1009 + k)
         for kind, model in (("int8", int8_model), ("f32", float_model)):

@@ -106,6 +106,27 @@ void openblasSgemm(benchmark::State &state, int64_t m, int64_t n, int64_t k) {
   setOps(state, m, n, k);
 }
 
+struct Memref4D {
+  int8_t *allocated, *aligned;
+  int64_t offset, sizes[4], strides[4];
+};
+
+extern "C" void _mlir_ciface_conv_int8(Memref4D *, Memref4D *);
+
+/// The 3x3 convolution (NHWC 1x56x56x64 -> 64), im2col included: the GEMM
+/// of shape 3136x64x576 as a model computes it.
+void qmlirConvInt8(benchmark::State &state) {
+  auto x = randomData<int8_t>(56 * 56 * 64, -128, 127);
+  std::vector<int8_t> y(56 * 56 * 64);
+  Memref4D in{x.data(), x.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
+  Memref4D out{y.data(), y.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
+  for (auto _ : state) {
+    _mlir_ciface_conv_int8(&in, &out);
+    benchmark::DoNotOptimize(y.data());
+  }
+  setOps(state, 3136, 64, 576);
+}
+
 /// One dependent add per cycle: its rate is the core clock under scalar load,
 /// from which bench/report.py estimates the int8 peak.
 void clockRate(benchmark::State &state) {
@@ -148,6 +169,7 @@ int main(int argc, char **argv) {
                                _mlir_ciface_mm_f32_##M##x##N##x##K, M, N, K);
   QMLIR_BENCH_SHAPES
 #undef QMLIR_SHAPE
+  benchmark::RegisterBenchmark("qmlir_int8_conv/3136x64x576", qmlirConvInt8);
   benchmark::RegisterBenchmark("clock", clockRate);
   benchmark::AddCustomContext(
       "kernel_target",

@@ -15,6 +15,7 @@
 #include "qmlir/Codegen/Passes.h"
 #include "qmlir/Codegen/Target.h"
 
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -109,6 +110,9 @@ struct Contraction {
   unsigned lhsBits = 8;
   SmallVector<int64_t> rhs; // extended rhs values, in rhs tensor order
   SmallVector<unsigned> mDims, nDims, kDims;
+  /// A depthwise convolution's channel dim (in lhs, rhs and result); it is
+  /// also the one non-unit N dim.
+  std::optional<unsigned> channel;
   SmallVector<int64_t> ranges;
   int64_t m = 1, n = 1, k = 1;
   /// Flat rhs offset of each flattened k and n index.
@@ -204,13 +208,35 @@ FailureOr<Contraction> matchContraction(linalg::GenericOp op) {
         c.mDims.push_back(d);
       else if (inRhs && !inLhs)
         c.nDims.push_back(d);
-      else if (!unit)
+      else if (unit)
+        continue;
+      else if (!c.channel)
+        c.channel = d;
+      else
         return failure();
     } else if (inLhs && inRhs) {
       c.kDims.push_back(d);
     } else if (!unit) {
       return failure();
     }
+  }
+  if (c.channel) {
+    // Depthwise: one weight per (tap, channel); channels contiguous in the
+    // input, so a vector of them is one load.
+    bool multiplier = llvm::any_of(c.nDims, [&](unsigned d) {
+      return c.ranges[d] != 1;
+    });
+    // The channel is the innermost input dim but for unit ones (the
+    // channels-per-group dim of a grouped layout).
+    ArrayRef<int64_t> lhsShape =
+        cast<RankedTensorType>(op.getDpsInputs()[0].getType()).getShape();
+    std::optional<unsigned> position =
+        lhsMap.getResultPosition(getAffineDimExpr(*c.channel, op.getContext()));
+    if (multiplier || !position ||
+        llvm::any_of(lhsShape.drop_front(*position + 1),
+                     [](int64_t size) { return size != 1; }))
+      return failure();
+    c.nDims.push_back(*c.channel);
   }
   if (c.nDims.empty() || c.kDims.empty())
     return failure();
@@ -384,6 +410,9 @@ public:
   /// Emits the kernel; returns the value replacing the contraction (or the
   /// fused epilogue) in its original shape.
   Value emit();
+  /// The depthwise convolution kernel: channels in vector lanes, taps
+  /// unrolled, one i32 accumulator vector per (pixel, channel block).
+  Value emitDepthwise();
 
 private:
   Value index(int64_t v) { return arith::ConstantIndexOp::create(b, v); }
@@ -407,6 +436,15 @@ private:
   Value dot(Value acc, Value a, Value bv);
   Value applyEpilogue(Value acc, Value row, Value col, bool partial);
   Value restoreLayout(Value out);
+  /// `out` ([M][padded N]) without its padding columns, contiguous.
+  Value dropPadding(Value out, int64_t paddedN);
+  /// The epilogue's column and row operands as 1-D tensors.
+  void flattenEpilogueArgs() {
+    if (epilogue)
+      for (auto [kind, tensor] : epilogue->args)
+        epilogueArgs.push_back(kind == Epilogue::Acc ? Value()
+                                                     : flatten(b, tensor));
+  }
 
   ImplicitLocOpBuilder &b;
   IntrinsicCalls &intrinsics;
@@ -852,9 +890,7 @@ Value KernelEmitter::emit() {
   a = packA();
   packed = packB();
   start = accumulatorStart();
-  if (epilogue)
-    for (auto [kind, tensor] : epilogue->args)
-      epilogueArgs.push_back(kind == Epilogue::Acc ? Value() : flatten(b, tensor));
+  flattenEpilogueArgs();
 
   Type elem = epilogue ? epilogue->elementType : b.getI32Type();
   // Whole vectors are stored: masked stores of narrow types are slow or
@@ -932,19 +968,148 @@ Value KernelEmitter::emit() {
                        index(fullTiles * tileSize(mk.nr)), tailVecs,
                        partialTail);
   }
-  if (paddedN != c.n) {
-    // A contiguous copy: later reshapes and returns need an identity layout.
-    auto type = RankedTensorType::get({c.m, c.n}, elem);
-    Value slice = tensor::ExtractSliceOp::create(
-        b, type, out,
-        ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(c.m), b.getIndexAttr(c.n)},
-        ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
-    Value init = tensor::EmptyOp::create(b, type.getShape(), elem);
-    out = linalg::CopyOp::create(b, ValueRange{slice}, ValueRange{init})
-              .getResult(0);
+  return restoreLayout(dropPadding(out, paddedN));
+}
+
+Value KernelEmitter::dropPadding(Value out, int64_t paddedN) {
+  if (paddedN == c.n)
+    return out;
+  // A contiguous copy: later reshapes and returns need an identity layout.
+  Type elem = cast<RankedTensorType>(out.getType()).getElementType();
+  auto type = RankedTensorType::get({c.m, c.n}, elem);
+  Value slice = tensor::ExtractSliceOp::create(
+      b, type, out,
+      ArrayRef<OpFoldResult>{b.getIndexAttr(0), b.getIndexAttr(0)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(c.m), b.getIndexAttr(c.n)},
+      ArrayRef<OpFoldResult>{b.getIndexAttr(1), b.getIndexAttr(1)});
+  Value init = tensor::EmptyOp::create(b, type.getShape(), elem);
+  return linalg::CopyOp::create(b, ValueRange{slice}, ValueRange{init})
+      .getResult(0);
+}
+
+Value KernelEmitter::emitDepthwise() {
+  int64_t lanes = mk.lanes, taps = c.k, channels = c.n;
+  int64_t fullBlocks = channels / lanes;
+  bool tail = channels % lanes != 0;
+  int64_t padded = llvm::divideCeil(channels, lanes) * lanes;
+  Type i32 = b.getI32Type();
+  auto accType = VectorType::get({lanes}, i32);
+
+  // Weights as i32 [tap][padded channel].
+  SmallVector<int32_t> weights(taps * padded, 0);
+  for (int64_t k = 0; k < taps; ++k)
+    for (int64_t g = 0; g < channels; ++g)
+      weights[k * padded + g] = static_cast<int32_t>(c.b(k, g));
+  Value wTensor = arith::ConstantOp::create(
+      b, DenseElementsAttr::get(
+             RankedTensorType::get({taps * padded}, i32),
+             ArrayRef<int32_t>(weights)));
+
+  // Per tap, the input indices as a map of (M dims..., channel), on the
+  // input without its unit dims after the channel.
+  AffineMap lhsMap = c.op.getIndexingMapsArray()[0];
+  unsigned channelPos =
+      *lhsMap.getResultPosition(b.getAffineDimExpr(*c.channel));
+  lhsMap = lhsMap.getSliceMap(0, channelPos + 1);
+  flattenEpilogueArgs();
+  Value lhs = c.lhs();
+  auto lhsType = cast<RankedTensorType>(lhs.getType());
+  if (lhsType.getRank() > channelPos + 1) {
+    SmallVector<ReassociationIndices> groups;
+    for (unsigned i = 0; i < channelPos; ++i)
+      groups.push_back({static_cast<int64_t>(i)});
+    groups.emplace_back();
+    for (int64_t i = channelPos; i < lhsType.getRank(); ++i)
+      groups.back().push_back(i);
+    lhs = tensor::CollapseShapeOp::create(b, lhs, groups);
   }
-  return restoreLayout(out);
+  unsigned numM = c.mDims.size();
+  SmallVector<AffineMap> tapMaps;
+  for (int64_t k = 0; k < taps; ++k) {
+    SmallVector<AffineExpr> replacement(lhsMap.getNumDims(),
+                                        b.getAffineConstantExpr(0));
+    for (auto [i, d] : llvm::enumerate(c.mDims))
+      replacement[d] = b.getAffineDimExpr(i);
+    replacement[*c.channel] = b.getAffineDimExpr(numM);
+    int64_t rest = k;
+    for (unsigned d : llvm::reverse(c.kDims)) {
+      replacement[d] = b.getAffineConstantExpr(rest % c.ranges[d]);
+      rest /= c.ranges[d];
+    }
+    tapMaps.push_back(
+        lhsMap.replaceDimsAndSymbols(replacement, {}, numM + 1, 0));
+  }
+
+  Type lhsElem = lhsType.getElementType();
+  Type elem = epilogue ? epilogue->elementType : i32;
+  Value out = tensor::EmptyOp::create(b, ArrayRef<int64_t>{c.m, padded}, elem);
+
+  auto pixel = [&](Value out, ArrayRef<Value> ivs, Value row, Value g0,
+                   bool partial) {
+    SmallVector<Value> dims(ivs);
+    dims.push_back(g0);
+    Value acc = arith::ConstantOp::create(b, b.getZeroAttr(accType));
+    Value pad = arith::ConstantOp::create(b, b.getZeroAttr(lhsElem));
+    for (int64_t k = 0; k < taps; ++k) {
+      SmallVector<Value> indices;
+      for (AffineExpr expr : tapMaps[k].getResults())
+        indices.push_back(affine::AffineApplyOp::create(
+            b, AffineMap::get(numM + 1, 0, expr), dims));
+      Value x = vector::TransferReadOp::create(
+          b, VectorType::get({lanes}, lhsElem), lhs, indices, pad,
+          ArrayRef<bool>{!partial});
+      x = c.lhsSigned ? arith::ExtSIOp::create(b, accType, x).getResult()
+                      : arith::ExtUIOp::create(b, accType, x).getResult();
+      Value w = vector::TransferReadOp::create(
+          b, accType, wTensor, ValueRange{add(g0, k * padded)},
+          arith::ConstantOp::create(b, b.getI32IntegerAttr(0)),
+          ArrayRef<bool>{true});
+      acc = arith::AddIOp::create(b, acc, arith::MulIOp::create(b, x, w));
+    }
+    Value value = epilogue ? applyEpilogue(acc, row, g0, partial) : acc;
+    return vector::TransferWriteOp::create(b, value, out, ValueRange{row, g0},
+                                           ArrayRef<bool>{true})
+        .getResult();
+  };
+  auto channelBlocks = [&](Value out, ArrayRef<Value> ivs) {
+    Value row = index(0);
+    for (auto [iv, d] : llvm::zip(ivs, c.mDims))
+      row = mulAdd(row, c.ranges[d], iv);
+    if (fullBlocks > 0) {
+      auto loop = scf::ForOp::create(
+          b, b.getLoc(), index(0), index(fullBlocks), index(1),
+          ValueRange{out},
+          [&](OpBuilder &nb, Location loc, Value blk, ValueRange iter) {
+            OpBuilder::InsertionGuard guard(b);
+            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+            Value g0 = arith::MulIOp::create(b, blk, index(lanes));
+            scf::YieldOp::create(b, pixel(iter[0], ivs, row, g0, false));
+          });
+      out = loop.getResult(0);
+    }
+    if (tail)
+      out = pixel(out, ivs, row, index(fullBlocks * lanes), true);
+    return out;
+  };
+  // One loop per M dim, so input indices need no division.
+  std::function<Value(Value, SmallVector<Value>)> nest =
+      [&](Value out, SmallVector<Value> ivs) -> Value {
+    if (ivs.size() == numM)
+      return channelBlocks(out, ivs);
+    auto loop = scf::ForOp::create(
+        b, b.getLoc(), index(0), index(c.ranges[c.mDims[ivs.size()]]),
+        index(1), ValueRange{out},
+        [&](OpBuilder &nb, Location loc, Value iv, ValueRange iter) {
+          OpBuilder::InsertionGuard guard(b);
+          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+          SmallVector<Value> inner(ivs);
+          inner.push_back(iv);
+          scf::YieldOp::create(b, nest(iter[0], inner));
+        });
+    return loop.getResult(0);
+  };
+  out = nest(out, {});
+  return restoreLayout(dropPadding(out, padded));
 }
 
 //===----------------------------------------------------------------------===//
@@ -953,6 +1118,9 @@ Value KernelEmitter::emit() {
 
 /// Whether the micro-kernel computes this contraction exactly.
 bool supports(const MicroKernel &mk, const Contraction &c) {
+  // Depthwise multiplies in i32 lanes, taps unrolled.
+  if (c.channel)
+    return c.k <= 64;
   // vpmaddwd takes any 8-bit operands once extended; the i8 dot
   // instructions need B signed (A's signedness is fixed by the 128 offset).
   return mk.kind == MicroKernel::PairI16 || c.rhsSigned;
@@ -988,7 +1156,7 @@ struct QNNInt8Kernels : qmlir::impl::QNNInt8KernelsBase<QNNInt8Kernels> {
                                      : op.getOperation();
       ImplicitLocOpBuilder b(op.getLoc(), replaced);
       KernelEmitter emitter(b, intrinsics, c, *mk, epilogue);
-      Value result = emitter.emit();
+      Value result = c.channel ? emitter.emitDepthwise() : emitter.emit();
       replaced->getResult(0).replaceAllUsesWith(result);
       replaced->erase();
       if (epilogue)

@@ -18,7 +18,10 @@ def QNNInt8Kernels : Pass<"qnn-int8-kernels", "::mlir::ModuleOp"> {
     values into a zero-filled `i32` tensor) whose right-hand side is a
     constant: matmuls, batched matmuls against shared weights, and grouped
     convolutions with one group (as an implicit GEMM over an im2col copy of
-    the input). Every other contraction is left for the generic lowering.
+    the input), and depthwise convolutions whose channels are the input's
+    innermost dim (NHWC): those get their own kernel, channels in vector
+    lanes and the taps unrolled. Every other contraction is left for the
+    generic lowering.
 
     The constant weights are packed at compile time into the order the
     micro-kernel reads them: column tiles of `nr` vectors, `group` adjacent
@@ -56,6 +59,7 @@ def QNNInt8Kernels : Pass<"qnn-int8-kernels", "::mlir::ModuleOp"> {
            "avx512-vnni, aarch64-dotprod, aarch64-i8mm">,
   ];
   let dependentDialects = [
+    "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
     "::mlir::arm_neon::ArmNeonDialect",
     "::mlir::LLVM::LLVMDialect",

@@ -124,10 +124,12 @@ def gen_matmul(m, rng, S, long_k=False, kernel=False):
 def gen_conv(m, rng, S, kernel=False):
     layout = rng.choice(["nhwc", "nchw"])
     groups = 1 if kernel else rng.choice([1, 1, 2, 3])
-    depthwise = not kernel and rng.chance(0.25)
+    depthwise = rng.chance(0.4 if kernel else 0.25)
     cg = 1 if depthwise else rng.r.randint(1, 20 if kernel else 4)
+    if kernel and depthwise:
+        groups = rng.r.randint(1, 40)  # one group per channel
     C = cg * groups
-    fg = rng.r.randint(1, 40 if kernel else 3)
+    fg = 1 if kernel and depthwise else rng.r.randint(1, 40 if kernel else 3)
     F = fg * groups
     kh, kw = rng.r.randint(1, 4), rng.r.randint(1, 4)
     st = [rng.r.randint(1, 3), rng.r.randint(1, 3)]
