@@ -32,8 +32,13 @@ demo: build
 	examples/demo.sh $(BUILD)
 
 # int8 matmul against oneDNN, OpenBLAS and the fp32 path (docs/Codegen.md).
+# BENCH_KERNEL_TARGET=x86-64-v3 with DNNL_MAX_CPU_ISA=AVX2 compares the AVX2
+# kernels on a wider machine.
 BENCH_FLAGS ?= --benchmark_min_time=0.5
+BENCH_KERNEL_TARGET ?=
 bench: build
+	cmake -DQMLIR_BENCH_KERNEL_TARGET=$(BENCH_KERNEL_TARGET) $(BUILD) >/dev/null
+	ninja -C $(BUILD) qmlir-bench
 	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
 
 # Differential testing at length: SEEDS seeds of 10 x 20 random qnn graphs

@@ -20,6 +20,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <random>
+#include <string>
 #include <vector>
 
 namespace {
@@ -171,9 +172,12 @@ int main(int argc, char **argv) {
 #undef QMLIR_SHAPE
   benchmark::RegisterBenchmark("qmlir_int8_conv/3136x64x576", qmlirConvInt8);
   benchmark::RegisterBenchmark("clock", clockRate);
+  std::string kernels = QMLIR_BENCH_KERNEL_TARGET;
   benchmark::AddCustomContext(
       "kernel_target",
-      qmlir::kernelTargetName(qmlir::hostKernelTarget()).str());
+      kernels.empty()
+          ? qmlir::kernelTargetName(qmlir::hostKernelTarget()).str()
+          : kernels);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

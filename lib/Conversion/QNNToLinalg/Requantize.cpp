@@ -172,37 +172,45 @@ FailureOr<RescaleColumns> qmlir::qnn::addRescale(ChannelTable &table,
   return columns;
 }
 
-/// gemmlowp's fixed-point rescale, in i64 so no step overflows.
+/// gemmlowp's fixed-point rescale. The product is formed in i64; everything
+/// after it holds an i32 and is computed in i32 (half the vector lanes'
+/// work of i64 on targets without 64-bit vector compares and shifts).
 static Value emitFixedPoint(OpBuilder &b, Location loc, Value x, Value m,
                             Value left, Value right) {
+  Type i32 = b.getI32Type();
   Value a = emitClampI32(b, loc, arith::ShLIOp::create(b, loc, x, left));
-  // SaturatingRoundingDoublingHighMul.
+  // SaturatingRoundingDoublingHighMul: gemmlowp truncates (p + nudge) / 2^31
+  // with nudge 2^30 for p >= 0 and 1 - 2^30 for p < 0. For p < 0 the
+  // truncation equals floor((p + 1 - 2^30 + 2^31 - 1) / 2^31), so in both
+  // cases the result is floor((p + 2^30) / 2^31), which fits in i32: the
+  // bits 31..62 of p + 2^30 (m > 0, so no INT32_MIN * INT32_MIN case).
   Value p = arith::MulIOp::create(b, loc, a, m);
-  Value zero = constI64(b, loc, 0);
-  Value nonNegative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, p, zero);
-  Value nudge =
-      arith::SelectOp::create(b, loc, nonNegative, constI64(b, loc, 1ll << 30),
-                              constI64(b, loc, 1 - (1ll << 30)));
-  Value high =
-      arith::DivSIOp::create(b, loc, arith::AddIOp::create(b, loc, p, nudge),
-                             constI64(b, loc, 1ll << 31));
-  // RoundingDivideByPOT.
-  Value one = constI64(b, loc, 1);
+  Value high = arith::TruncIOp::create(
+      b, loc, i32,
+      arith::ShRUIOp::create(
+          b, loc, arith::AddIOp::create(b, loc, p, constI64(b, loc, 1ll << 30)),
+          constI64(b, loc, 31)));
+  // RoundingDivideByPOT, in i32.
+  auto c32 = [&](int32_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  Value shift = arith::TruncIOp::create(b, loc, i32, right);
+  Value one = c32(1);
   Value mask = arith::SubIOp::create(
-      b, loc, arith::ShLIOp::create(b, loc, one, right), one);
+      b, loc, arith::ShLIOp::create(b, loc, one, shift), one);
   Value remainder = arith::AndIOp::create(b, loc, high, mask);
   Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, zero);
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c32(0));
   Value threshold = arith::AddIOp::create(
       b, loc, arith::ShRSIOp::create(b, loc, mask, one),
-      arith::ExtUIOp::create(b, loc, b.getI64Type(), negative));
+      arith::ExtUIOp::create(b, loc, i32, negative));
   Value roundUp = arith::ExtUIOp::create(
-      b, loc, b.getI64Type(),
+      b, loc, i32,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder,
                             threshold));
-  return arith::AddIOp::create(
-      b, loc, arith::ShRSIOp::create(b, loc, high, right), roundUp);
+  Value result = arith::AddIOp::create(
+      b, loc, arith::ShRSIOp::create(b, loc, high, shift), roundUp);
+  return arith::ExtSIOp::create(b, loc, b.getI64Type(), result);
 }
 
 Value qmlir::qnn::emitRoundToI64(OpBuilder &b, Location loc, Value v) {

@@ -23,7 +23,7 @@
 // CHECK-NEXT:   %[[S:.*]] = arith.addi %[[C]], %[[P]] : i32
 // CHECK-NEXT:   linalg.yield %[[S]] : i32
 // CHECK: linalg.generic {{.*}} ins(%[[ACC]], %{{.*}}, %[[OFFSET]], %[[SHIFT]] : tensor<3x2xi32>, tensor<2xi32>, tensor<2xi64>, tensor<2xi64>) outs(%{{.*}} : tensor<3x2xi8>)
-// CHECK: arith.divsi
+// CHECK: arith.shrui
 // CHECK: arith.shrsi
 // CHECK-NOT: linalg.generic
 // CHECK: return
@@ -67,7 +67,7 @@ func.func @matmul_runtime_weights(%x: tensor<2x5x!x>, %w: tensor<5x3x!w>) -> ten
 !acc = !quant.uniform<i32:f32, 0.25>
 
 // CHECK-LABEL: func.func @matmul_raw_accumulator
-// CHECK-NOT: arith.divsi
+// CHECK-NOT: arith.shrui
 // CHECK-NOT: math.roundeven
 // CHECK: return
 func.func @matmul_raw_accumulator(%x: tensor<2x5x!x>, %w: tensor<5x3x!x>) -> tensor<2x3x!acc> {
