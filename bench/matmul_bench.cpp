@@ -21,6 +21,7 @@
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace {
@@ -30,13 +31,10 @@ template <typename T> struct Memref2D {
   int64_t offset, sizes[2], strides[2];
 };
 
-template <typename T> Memref2D<T> view(std::vector<T> &data, int64_t rows,
-                                       int64_t cols) {
+template <typename T>
+Memref2D<T> view(std::vector<T> &data, int64_t rows, int64_t cols) {
   return {data.data(), data.data(), 0, {rows, cols}, {cols, 1}};
 }
-
-using Int8Fn = void (*)(Memref2D<int8_t> *, Memref2D<int8_t> *);
-using F32Fn = void (*)(Memref2D<float> *, Memref2D<float> *);
 
 void setOps(benchmark::State &state, int64_t m, int64_t n, int64_t k) {
   state.counters["ops"] = benchmark::Counter(
@@ -53,23 +51,14 @@ template <typename T> std::vector<T> randomData(size_t size, int lo, int hi) {
   return v;
 }
 
-void qmlirInt8(benchmark::State &state, Int8Fn fn, int64_t m, int64_t n,
-               int64_t k) {
-  auto a = randomData<int8_t>(m * k, -128, 127);
-  std::vector<int8_t> c(m * n);
-  auto in = view(a, m, k);
-  auto out = view(c, m, n);
-  for (auto _ : state) {
-    fn(&in, &out);
-    benchmark::DoNotOptimize(c.data());
-  }
-  setOps(state, m, n, k);
-}
-
-void qmlirF32(benchmark::State &state, F32Fn fn, int64_t m, int64_t n,
-              int64_t k) {
-  auto a = randomData<float>(m * k, -3, 3);
-  std::vector<float> c(m * n);
+/// A model compiled by quant-compile: (A, C) descriptors, B inside.
+template <typename T>
+void qmlirMatmul(benchmark::State &state,
+                 void (*fn)(Memref2D<T> *, Memref2D<T> *), int64_t m, int64_t n,
+                 int64_t k) {
+  auto a = std::is_integral_v<T> ? randomData<T>(m * k, -128, 127)
+                                 : randomData<T>(m * k, -3, 3);
+  std::vector<T> c(m * n);
   auto in = view(a, m, k);
   auto out = view(c, m, n);
   for (auto _ : state) {
@@ -85,9 +74,9 @@ void onednnU8S8S32(benchmark::State &state, int64_t m, int64_t n, int64_t k) {
   std::vector<int32_t> c(m * n);
   int32_t co = 0;
   for (auto _ : state) {
-    dnnl_status_t s = dnnl_gemm_u8s8s32('N', 'N', 'F', m, n, k, 1.0f,
-                                        a.data(), k, 0, b.data(), n, 0, 0.0f,
-                                        c.data(), n, &co);
+    dnnl_status_t s =
+        dnnl_gemm_u8s8s32('N', 'N', 'F', m, n, k, 1.0f, a.data(), k, 0,
+                          b.data(), n, 0, 0.0f, c.data(), n, &co);
     if (s != dnnl_success)
       state.SkipWithError("dnnl_gemm_u8s8s32 failed");
     benchmark::DoNotOptimize(c.data());
@@ -119,8 +108,10 @@ extern "C" void _mlir_ciface_conv_int8(Memref4D *, Memref4D *);
 void qmlirConvInt8(benchmark::State &state) {
   auto x = randomData<int8_t>(56 * 56 * 64, -128, 127);
   std::vector<int8_t> y(56 * 56 * 64);
-  Memref4D in{x.data(), x.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
-  Memref4D out{y.data(), y.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
+  Memref4D in{
+      x.data(), x.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
+  Memref4D out{
+      y.data(), y.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
   for (auto _ : state) {
     _mlir_ciface_conv_int8(&in, &out);
     benchmark::DoNotOptimize(y.data());
@@ -138,9 +129,9 @@ void clockRate(benchmark::State &state) {
       asm volatile("add $1, %0" : "+r"(x));
     benchmark::DoNotOptimize(x);
   }
-  state.counters["hz"] = benchmark::Counter(
-      chain, benchmark::Counter::kIsIterationInvariantRate,
-      benchmark::Counter::kIs1000);
+  state.counters["hz"] =
+      benchmark::Counter(chain, benchmark::Counter::kIsIterationInvariantRate,
+                         benchmark::Counter::kIs1000);
 }
 
 } // namespace
@@ -160,13 +151,15 @@ int main(int argc, char **argv) {
   setenv("OPENBLAS_NUM_THREADS", "1", 1);
   openblas_set_num_threads(1);
 #define QMLIR_SHAPE(M, N, K)                                                   \
-  benchmark::RegisterBenchmark("qmlir_int8/" #M "x" #N "x" #K, qmlirInt8,      \
+  benchmark::RegisterBenchmark("qmlir_int8/" #M "x" #N "x" #K,                 \
+                               qmlirMatmul<int8_t>,                            \
                                _mlir_ciface_mm_int8_##M##x##N##x##K, M, N, K); \
   benchmark::RegisterBenchmark("onednn_u8s8s32/" #M "x" #N "x" #K,             \
                                onednnU8S8S32, M, N, K);                        \
   benchmark::RegisterBenchmark("openblas_sgemm/" #M "x" #N "x" #K,             \
                                openblasSgemm, M, N, K);                        \
-  benchmark::RegisterBenchmark("qmlir_f32/" #M "x" #N "x" #K, qmlirF32,        \
+  benchmark::RegisterBenchmark("qmlir_f32/" #M "x" #N "x" #K,                  \
+                               qmlirMatmul<float>,                             \
                                _mlir_ciface_mm_f32_##M##x##N##x##K, M, N, K);
   QMLIR_BENCH_SHAPES
 #undef QMLIR_SHAPE
@@ -175,9 +168,8 @@ int main(int argc, char **argv) {
   std::string kernels = QMLIR_BENCH_KERNEL_TARGET;
   benchmark::AddCustomContext(
       "kernel_target",
-      kernels.empty()
-          ? qmlir::kernelTargetName(qmlir::hostKernelTarget()).str()
-          : kernels);
+      kernels.empty() ? qmlir::kernelTargetName(qmlir::hostKernelTarget()).str()
+                      : kernels);
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

@@ -23,8 +23,8 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
-#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/ImplicitLocOpBuilder.h"
 #include "mlir/IR/Matchers.h"
 
 namespace qmlir {
@@ -161,7 +161,8 @@ FailureOr<Contraction> matchContraction(linalg::GenericOp op) {
   BlockArgument lhsArg = body.getArgument(0), rhsArg = body.getArgument(1),
                 accArg = body.getArgument(2);
   auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
-  if (!add || !accArg.getType().isInteger(32) || body.getOperations().size() != 5)
+  if (!add || !accArg.getType().isInteger(32) ||
+      body.getOperations().size() != 5)
     return failure();
   Value prod = add.getLhs() == accArg   ? add.getRhs()
                : add.getRhs() == accArg ? add.getLhs()
@@ -223,9 +224,8 @@ FailureOr<Contraction> matchContraction(linalg::GenericOp op) {
   if (c.channel) {
     // Depthwise: one weight per (tap, channel); channels contiguous in the
     // input, so a vector of them is one load.
-    bool multiplier = llvm::any_of(c.nDims, [&](unsigned d) {
-      return c.ranges[d] != 1;
-    });
+    bool multiplier =
+        llvm::any_of(c.nDims, [&](unsigned d) { return c.ranges[d] != 1; });
     // The channel is the innermost input dim but for unit ones (the
     // channels-per-group dim of a grouped layout).
     ArrayRef<int64_t> lhsShape =
@@ -268,9 +268,8 @@ struct Epilogue {
 /// The dims of `contraction`'s result that the consumer input with `map`
 /// ranges over, skipping unit extents; `std::nullopt` if some result is not
 /// a plain dim.
-std::optional<SmallVector<unsigned>> loopDimsOf(AffineMap map,
-                                                ArrayRef<int64_t> shape,
-                                                AffineMap outMap) {
+std::optional<SmallVector<unsigned>>
+loopDimsOf(AffineMap map, ArrayRef<int64_t> shape, AffineMap outMap) {
   SmallVector<unsigned> dims;
   for (auto [r, expr] : llvm::enumerate(map.getResults())) {
     auto dim = dyn_cast<AffineDimExpr>(expr);
@@ -297,9 +296,8 @@ std::optional<Epilogue> matchEpilogue(const Contraction &c) {
   if (!body.getArguments().back().use_empty())
     return std::nullopt;
   for (Operation &inner : body.without_terminator()) {
-    bool scalar = llvm::all_of(inner.getResultTypes(), [](Type t) {
-      return t.isIntOrIndexOrFloat();
-    });
+    bool scalar = llvm::all_of(inner.getResultTypes(),
+                               [](Type t) { return t.isIntOrIndexOrFloat(); });
     if (!scalar || inner.getNumRegions() != 0 ||
         (!isa<arith::ConstantOp>(inner) &&
          !inner.hasTrait<OpTrait::Elementwise>()))
@@ -315,8 +313,8 @@ std::optional<Epilogue> matchEpilogue(const Contraction &c) {
       cast<RankedTensorType>(op.getResultTypes()[0]).getElementType();
   bool sawAcc = false;
   auto nonUnit = [&](ArrayRef<unsigned> dims) {
-    return llvm::to_vector(
-        llvm::make_filter_range(dims, [&](unsigned d) { return c.ranges[d] != 1; }));
+    return llvm::to_vector(llvm::make_filter_range(
+        dims, [&](unsigned d) { return c.ranges[d] != 1; }));
   };
   for (auto [input, map] : llvm::zip(op.getDpsInputs(), maps)) {
     if (input == acc) {
@@ -379,16 +377,16 @@ public:
     auto func = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
     if (!func) {
       OpBuilder mb = OpBuilder::atBlockEnd(module.getBody());
-      auto type = LLVM::LLVMFunctionType::get(
-          result, llvm::to_vector(args.getTypes()));
+      auto type =
+          LLVM::LLVMFunctionType::get(result, llvm::to_vector(args.getTypes()));
       func = LLVM::LLVMFuncOp::create(mb, module.getLoc(), name, type,
                                       LLVM::Linkage::Internal);
       func.setAlwaysInline(true);
       Block *entry = func.addEntryBlock(mb);
       mb.setInsertionPointToStart(entry);
-      Value r = LLVM::CallIntrinsicOp::create(
-                    mb, module.getLoc(), result, mb.getStringAttr(intrinsic),
-                    entry->getArguments())
+      Value r = LLVM::CallIntrinsicOp::create(mb, module.getLoc(), result,
+                                              mb.getStringAttr(intrinsic),
+                                              entry->getArguments())
                     .getResult(0);
       LLVM::ReturnOp::create(mb, module.getLoc(), r);
     }
@@ -420,10 +418,22 @@ private:
     return v == 0 ? x : arith::AddIOp::create(b, x, index(v)).getResult();
   }
   Value mulAdd(Value x, int64_t s, Value y) {
-    return arith::AddIOp::create(
-        b, arith::MulIOp::create(b, x, index(s)), y);
+    return arith::AddIOp::create(b, arith::MulIOp::create(b, x, index(s)), y);
   }
 
+  /// An scf.for over [0, count) carrying `init`; `body(iv, carried)` builds
+  /// the next values with `b` inside the loop.
+  SmallVector<Value>
+  loop(int64_t count, ValueRange init,
+       llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body);
+  /// The same, carrying one value.
+  Value loop(int64_t count, Value init,
+             llvm::function_ref<Value(Value, Value)> body) {
+    return loop(count, ValueRange{init},
+                [&](Value iv, ValueRange iter) -> SmallVector<Value> {
+                  return {body(iv, iter[0])};
+                })[0];
+  }
   Value packA();
   Value packB();
   Value accumulatorStart();
@@ -468,6 +478,19 @@ static bool flipsA(const MicroKernel &mk, const Contraction &c) {
                                           : mk.isQuad() && !c.lhsSigned;
 }
 
+SmallVector<Value> KernelEmitter::loop(
+    int64_t count, ValueRange init,
+    llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body) {
+  auto op = scf::ForOp::create(
+      b, b.getLoc(), index(0), index(count), index(1), init,
+      [&](OpBuilder &nb, Location, Value iv, ValueRange iter) {
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
+        scf::YieldOp::create(b, body(iv, iter));
+      });
+  return llvm::to_vector_of<Value>(op.getResults());
+}
+
 /// A as a row-major [M][K] tensor of the kernel's A element type: an im2col
 /// copy for convolutions, the extension to i16 for vpmaddwd, the 128 offset
 /// for the i8 dot instructions (so that the kernel broadcasts straight from
@@ -500,8 +523,7 @@ Value KernelEmitter::packA() {
     shape.push_back(c.ranges[d]);
   }
   unsigned loops = shape.size();
-  AffineMap inMap =
-      lhsMap.replaceDimsAndSymbols(replacement, {}, loops, 0);
+  AffineMap inMap = lhsMap.replaceDimsAndSymbols(replacement, {}, loops, 0);
   Value init = tensor::EmptyOp::create(b, shape, elem);
   SmallVector<utils::IteratorType> iterators(loops,
                                              utils::IteratorType::parallel);
@@ -509,16 +531,14 @@ Value KernelEmitter::packA() {
   Value copy =
       linalg::GenericOp::create(
           b, init.getType(), ValueRange{c.lhs()}, ValueRange{init},
-          ArrayRef<AffineMap>{inMap,
-                              b.getMultiDimIdentityMap(loops)},
+          ArrayRef<AffineMap>{inMap, b.getMultiDimIdentityMap(loops)},
           iterators,
           [&](OpBuilder &nb, Location loc, ValueRange args) {
             Value v = args[0];
             if (v.getType() != elem)
-              v = isSigned ? arith::ExtSIOp::create(nb, loc, elem, v)
-                                 .getResult()
-                           : arith::ExtUIOp::create(nb, loc, elem, v)
-                                 .getResult();
+              v = isSigned
+                      ? arith::ExtSIOp::create(nb, loc, elem, v).getResult()
+                      : arith::ExtUIOp::create(nb, loc, elem, v).getResult();
             if (flip)
               v = arith::XOrIOp::create(
                   nb, loc, v,
@@ -601,8 +621,7 @@ Value KernelEmitter::broadcastA(Value row, Value kIndex, int64_t count) {
       ArrayRef<bool>{true});
   if (count != mk.group)
     values = vector::InsertStridedSliceOp::create(
-        b, values,
-        arith::ConstantOp::create(b, b.getZeroAttr(groupType)),
+        b, values, arith::ConstantOp::create(b, b.getZeroAttr(groupType)),
         ArrayRef<int64_t>{0}, ArrayRef<int64_t>{1});
   Type i32 = b.getI32Type();
   Value word = vector::ExtractOp::create(
@@ -621,13 +640,13 @@ Value KernelEmitter::loadARows(Value row0, Value row1, Value kIndex,
                                int64_t count) {
   Type i8 = b.getI8Type();
   Value pad = arith::ConstantOp::create(b, b.getZeroAttr(i8));
-  Value result = arith::ConstantOp::create(
-      b, b.getZeroAttr(VectorType::get({16}, i8)));
+  Value result =
+      arith::ConstantOp::create(b, b.getZeroAttr(VectorType::get({16}, i8)));
   Value rows[] = {row0, row1};
   for (auto [r, row] : llvm::enumerate(rows)) {
     Value values = vector::TransferReadOp::create(
-        b, VectorType::get({count}, i8), a, ValueRange{row, kIndex},
-        pad, ArrayRef<bool>{true});
+        b, VectorType::get({count}, i8), a, ValueRange{row, kIndex}, pad,
+        ArrayRef<bool>{true});
     result = vector::InsertStridedSliceOp::create(
         b, values, result, ArrayRef<int64_t>{8 * static_cast<int64_t>(r)},
         ArrayRef<int64_t>{1});
@@ -665,8 +684,8 @@ Value KernelEmitter::applyEpilogue(Value acc, Value row, Value col,
   int64_t lanes = cast<VectorType>(acc.getType()).getNumElements();
   auto vectorOf = [&](Type t) { return VectorType::get({lanes}, t); };
   for (auto [arg, kind, tensor] :
-       llvm::zip(body.getArguments(),
-                 llvm::make_first_range(epilogue->args), epilogueArgs)) {
+       llvm::zip(body.getArguments(), llvm::make_first_range(epilogue->args),
+                 epilogueArgs)) {
     Value v;
     if (kind == Epilogue::Acc) {
       v = acc;
@@ -729,8 +748,8 @@ Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
         continue;
       }
       Value pair = vector::TransferReadOp::create(
-          b, VectorType::get({2}, b.getI32Type()), start, ValueRange{col},
-          zero, ArrayRef<bool>{true});
+          b, VectorType::get({2}, b.getI32Type()), start, ValueRange{col}, zero,
+          ArrayRef<bool>{true});
       init.push_back(vector::ShuffleOp::create(b, pair, pair,
                                                ArrayRef<int64_t>{0, 1, 0, 1}));
     }
@@ -773,16 +792,10 @@ Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
   };
 
   SmallVector<Value> accs = init;
-  if (kFullGroups > 0) {
-    auto loop = scf::ForOp::create(
-        b, b.getLoc(), index(0), index(kFullGroups), index(1), init,
-        [&](OpBuilder &nb, Location loc, Value kg, ValueRange iterArgs) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          scf::YieldOp::create(b, accumulate(kg, mk.group, iterArgs));
-        });
-    accs.assign(loop.getResults().begin(), loop.getResults().end());
-  }
+  if (kFullGroups > 0)
+    accs = loop(kFullGroups, init, [&](Value kg, ValueRange carried) {
+      return accumulate(kg, mk.group, carried);
+    });
   if (kTail)
     accs = accumulate(index(kFullGroups), kTail, accs);
 
@@ -804,8 +817,7 @@ Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
       if (epilogue)
         value = applyEpilogue(acc, row, col, last);
       // In bounds: the output is padded to whole vectors.
-      out = vector::TransferWriteOp::create(b, value, out,
-                                            ValueRange{row, col},
+      out = vector::TransferWriteOp::create(b, value, out, ValueRange{row, col},
                                             ArrayRef<bool>{true})
                 .getResult();
     }
@@ -844,7 +856,8 @@ Value KernelEmitter::restoreLayout(Value out) {
     return tensor::ExpandShapeOp::create(b, type, out, groups);
   }
   // Another order (NCHW): a copy reading C[m][n] at the indices linearized
-  // in loop order, the kernel's flattening. in loop order of the dims (the kernel's flattening).
+  // in loop order, the kernel's flattening. in loop order of the dims (the
+  // kernel's flattening).
   auto linearize = [&](ArrayRef<unsigned> dims) {
     AffineExpr e = b.getAffineConstantExpr(0);
     for (unsigned d : dims) {
@@ -853,11 +866,11 @@ Value KernelEmitter::restoreLayout(Value out) {
     }
     return e;
   };
-  AffineMap readMap = AffineMap::get(type.getRank(), 0,
-                                     {linearize(c.mDims), linearize(c.nDims)},
-                                     b.getContext());
-  Value init = tensor::EmptyOp::create(b, type.getShape(),
-                                       type.getElementType());
+  AffineMap readMap =
+      AffineMap::get(type.getRank(), 0,
+                     {linearize(c.mDims), linearize(c.nDims)}, b.getContext());
+  Value init =
+      tensor::EmptyOp::create(b, type.getShape(), type.getElementType());
   SmallVector<utils::IteratorType> iterators(type.getRank(),
                                              utils::IteratorType::parallel);
   return linalg::GenericOp::create(
@@ -896,46 +909,33 @@ Value KernelEmitter::emit() {
   // Whole vectors are stored: masked stores of narrow types are slow or
   // scalarized, a final slice is one copy.
   int64_t paddedN = fullTiles * tileCols + tailVecs * mk.colsPerVector();
-  Value out =
-      tensor::EmptyOp::create(b, ArrayRef<int64_t>{c.m, paddedN}, elem);
+  Value out = tensor::EmptyOp::create(b, ArrayRef<int64_t>{c.m, paddedN}, elem);
   bool partialTail = rest % mk.colsPerVector() != 0;
 
-  auto columnTiles = [&](Value out, Value i0, int64_t rows) {
-    if (fullTiles > 0) {
-      auto loop = scf::ForOp::create(
-        b, b.getLoc(), index(0), index(fullTiles), index(1), ValueRange{out},
-          [&](OpBuilder &nb, Location loc, Value t, ValueRange iter) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-            Value j0 = arith::MulIOp::create(b, t, index(tileCols));
-            Value base = arith::MulIOp::create(b, t, index(tileSize(mk.nr)));
-            scf::YieldOp::create(
-                b, emitTile(iter[0], i0, rows, j0, base, mk.nr, false));
-          });
-      out = loop.getResult(0);
-    }
+  using TileFn = llvm::function_ref<Value(Value, Value, Value, int64_t, bool)>;
+  // fn(out, j0, base, vecs, partial) per column tile.
+  auto columnTiles = [&](Value out, TileFn fn) {
+    if (fullTiles > 0)
+      out = loop(fullTiles, out, [&](Value t, Value iter) {
+        return fn(iter, arith::MulIOp::create(b, t, index(tileCols)),
+                  arith::MulIOp::create(b, t, index(tileSize(mk.nr))), mk.nr,
+                  false);
+      });
     if (tailVecs)
-      out = emitTile(out, i0, rows, index(fullTiles * tileCols),
-                     index(fullTiles * tileSize(mk.nr)), tailVecs,
-                     partialTail);
+      out = fn(out, index(fullTiles * tileCols),
+               index(fullTiles * tileSize(mk.nr)), tailVecs, partialTail);
     return out;
   };
+  // fn(out, i0, rows) per row block.
   auto rowTiles = [&](Value out,
-                      llvm::function_ref<Value(Value, Value, int64_t)> inner) {
+                      llvm::function_ref<Value(Value, Value, int64_t)> fn) {
     int64_t fullRows = c.m / mk.mr;
-    if (fullRows > 0) {
-      auto loop = scf::ForOp::create(
-        b, b.getLoc(), index(0), index(fullRows), index(1), ValueRange{out},
-          [&](OpBuilder &nb, Location loc, Value t, ValueRange iter) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-            Value i0 = arith::MulIOp::create(b, t, index(mk.mr));
-            scf::YieldOp::create(b, inner(iter[0], i0, mk.mr));
-          });
-      out = loop.getResult(0);
-    }
+    if (fullRows > 0)
+      out = loop(fullRows, out, [&](Value t, Value iter) {
+        return fn(iter, arith::MulIOp::create(b, t, index(mk.mr)), mk.mr);
+      });
     if (c.m % mk.mr)
-      out = inner(out, index(fullRows * mk.mr), c.m % mk.mr);
+      out = fn(out, index(fullRows * mk.mr), c.m % mk.mr);
     return out;
   };
 
@@ -943,30 +943,22 @@ Value KernelEmitter::emit() {
   // across column tiles); otherwise column tiles outside, so each tile's B
   // panel stays in cache while A streams past it.
   constexpr int64_t l2Bytes = 256 * 1024;
-  int64_t packedBytes = cast<RankedTensorType>(packed.getType()).getNumElements();
+  int64_t packedBytes =
+      cast<RankedTensorType>(packed.getType()).getNumElements();
   if (packedBytes <= l2Bytes || fullTiles == 0) {
-    out = rowTiles(out, columnTiles);
-  } else {
-    auto tileColumn = [&](Value out, Value j0, Value base, int64_t vecs,
-                          bool partial) {
-      return rowTiles(out, [&](Value out, Value i0, int64_t rows) {
+    out = rowTiles(out, [&](Value out, Value i0, int64_t rows) {
+      return columnTiles(out, [&](Value out, Value j0, Value base, int64_t vecs,
+                                  bool partial) {
         return emitTile(out, i0, rows, j0, base, vecs, partial);
       });
-    };
-    auto loop = scf::ForOp::create(
-        b, b.getLoc(), index(0), index(fullTiles), index(1), ValueRange{out},
-        [&](OpBuilder &nb, Location loc, Value t, ValueRange iter) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          Value j0 = arith::MulIOp::create(b, t, index(tileCols));
-          Value base = arith::MulIOp::create(b, t, index(tileSize(mk.nr)));
-          scf::YieldOp::create(b, tileColumn(iter[0], j0, base, mk.nr, false));
+    });
+  } else {
+    out = columnTiles(
+        out, [&](Value out, Value j0, Value base, int64_t vecs, bool partial) {
+          return rowTiles(out, [&](Value out, Value i0, int64_t rows) {
+            return emitTile(out, i0, rows, j0, base, vecs, partial);
+          });
         });
-    out = loop.getResult(0);
-    if (tailVecs)
-      out = tileColumn(out, index(fullTiles * tileCols),
-                       index(fullTiles * tileSize(mk.nr)), tailVecs,
-                       partialTail);
   }
   return restoreLayout(dropPadding(out, paddedN));
 }
@@ -1001,9 +993,8 @@ Value KernelEmitter::emitDepthwise() {
     for (int64_t g = 0; g < channels; ++g)
       weights[k * padded + g] = static_cast<int32_t>(c.b(k, g));
   Value wTensor = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(
-             RankedTensorType::get({taps * padded}, i32),
-             ArrayRef<int32_t>(weights)));
+      b, DenseElementsAttr::get(RankedTensorType::get({taps * padded}, i32),
+                                ArrayRef<int32_t>(weights)));
 
   // Per tap, the input indices as a map of (M dims..., channel), on the
   // input without its unit dims after the channel.
@@ -1075,18 +1066,11 @@ Value KernelEmitter::emitDepthwise() {
     Value row = index(0);
     for (auto [iv, d] : llvm::zip(ivs, c.mDims))
       row = mulAdd(row, c.ranges[d], iv);
-    if (fullBlocks > 0) {
-      auto loop = scf::ForOp::create(
-          b, b.getLoc(), index(0), index(fullBlocks), index(1),
-          ValueRange{out},
-          [&](OpBuilder &nb, Location loc, Value blk, ValueRange iter) {
-            OpBuilder::InsertionGuard guard(b);
-            b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-            Value g0 = arith::MulIOp::create(b, blk, index(lanes));
-            scf::YieldOp::create(b, pixel(iter[0], ivs, row, g0, false));
-          });
-      out = loop.getResult(0);
-    }
+    if (fullBlocks > 0)
+      out = loop(fullBlocks, out, [&](Value blk, Value carried) {
+        return pixel(carried, ivs, row,
+                     arith::MulIOp::create(b, blk, index(lanes)), false);
+      });
     if (tail)
       out = pixel(out, ivs, row, index(fullBlocks * lanes), true);
     return out;
@@ -1096,17 +1080,12 @@ Value KernelEmitter::emitDepthwise() {
       [&](Value out, SmallVector<Value> ivs) -> Value {
     if (ivs.size() == numM)
       return channelBlocks(out, ivs);
-    auto loop = scf::ForOp::create(
-        b, b.getLoc(), index(0), index(c.ranges[c.mDims[ivs.size()]]),
-        index(1), ValueRange{out},
-        [&](OpBuilder &nb, Location loc, Value iv, ValueRange iter) {
-          OpBuilder::InsertionGuard guard(b);
-          b.setInsertionPoint(nb.getInsertionBlock(), nb.getInsertionPoint());
-          SmallVector<Value> inner(ivs);
-          inner.push_back(iv);
-          scf::YieldOp::create(b, nest(iter[0], inner));
-        });
-    return loop.getResult(0);
+    return loop(c.ranges[c.mDims[ivs.size()]], out,
+                [&](Value iv, Value carried) {
+                  SmallVector<Value> inner(ivs);
+                  inner.push_back(iv);
+                  return nest(carried, inner);
+                });
   };
   out = nest(out, {});
   return restoreLayout(dropPadding(out, padded));
@@ -1152,8 +1131,8 @@ struct QNNInt8Kernels : qmlir::impl::QNNInt8KernelsBase<QNNInt8Kernels> {
     for (Contraction &c : contractions) {
       linalg::GenericOp op = c.op;
       std::optional<Epilogue> epilogue = matchEpilogue(c);
-      Operation *replaced = epilogue ? epilogue->op.getOperation()
-                                     : op.getOperation();
+      Operation *replaced =
+          epilogue ? epilogue->op.getOperation() : op.getOperation();
       ImplicitLocOpBuilder b(op.getLoc(), replaced);
       KernelEmitter emitter(b, intrinsics, c, *mk, epilogue);
       Value result = c.channel ? emitter.emitDepthwise() : emitter.emit();

@@ -65,7 +65,8 @@ qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
       "convert-qnn-to-linalg,func.func(convert-elementwise-to-linalg),"
       // The kernel pass reports an unknown target itself.
       "canonicalize,qnn-int8-kernels{target=" +
-      options.target + "},canonicalize,"
+      options.target +
+      "},canonicalize,"
       "func.func(linalg-fuse-elementwise-ops),"
       "one-shot-bufferize{bufferize-function-boundaries "
       "function-boundary-type-conversion=identity-layout-map},"

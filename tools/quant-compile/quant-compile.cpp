@@ -281,9 +281,10 @@ int main(int argc, char **argv) {
   PassManager pm(&context, ModuleOp::getOperationName());
   LowerToLLVMOptions options;
   options.entry = entry;
-  options.target = kernelTarget.empty()
-                       ? kernelTargetName(kernelTargetFor(triple, features)).str()
-                       : kernelTarget.getValue();
+  options.target =
+      kernelTarget.empty()
+          ? kernelTargetName(kernelTargetFor(triple, features)).str()
+          : kernelTarget.getValue();
   if (failed(buildLowerToLLVMPipeline(pm, options)) || failed(pm.run(**module)))
     return fail("lowering to LLVM failed");
   llvm::LLVMContext llvmContext;

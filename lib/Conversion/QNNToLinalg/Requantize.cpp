@@ -201,9 +201,9 @@ static Value emitFixedPoint(OpBuilder &b, Location loc, Value x, Value m,
   Value remainder = arith::AndIOp::create(b, loc, high, mask);
   Value negative =
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, high, c32(0));
-  Value threshold = arith::AddIOp::create(
-      b, loc, arith::ShRSIOp::create(b, loc, mask, one),
-      arith::ExtUIOp::create(b, loc, i32, negative));
+  Value threshold =
+      arith::AddIOp::create(b, loc, arith::ShRSIOp::create(b, loc, mask, one),
+                            arith::ExtUIOp::create(b, loc, i32, negative));
   Value roundUp = arith::ExtUIOp::create(
       b, loc, i32,
       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, remainder,
