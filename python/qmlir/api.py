@@ -31,7 +31,8 @@ def quantize(model, calibration_data, method=None, target="host", workdir=None, 
     it and compiles it for `target` ("host": the JIT-lowered LLVM dialect).
     Options are qnn-quantize-pipeline's (activation_type="u8", ...)."""
     if target != "host":
-        raise ValueError("target %r: only 'host' is available until quant-compile lands" % target)
+        raise ValueError("target %r: quantize() compiles for the JIT on this host; quant-compile "
+                         "builds x86_64 and aarch64 objects and executables" % target)
     work = workdir or tempfile.mkdtemp(prefix="qmlir-")
     if isinstance(model, onnx.ModelProto) or str(model).endswith(".onnx"):
         proto = model if isinstance(model, onnx.ModelProto) else onnx.load(model)
