@@ -36,7 +36,7 @@ echo "== 4. Compile both models to native executables for the host (quant-compil
 "$build/bin/quant-compile" "$work/cnn.mlir" --emit=exe -o "$work/cnn-f32"
 "$build/bin/quant-compile" "$work/cnn.int8.mlir" --emit=exe -o "$work/cnn-int8"
 "$build/bin/quant-compile" "$work/cnn.int8.mlir" --emit=asm -o "$work/cnn-int8.s"
-echo "   int8 contractions: $(grep -oE 'vpdpbusd|vpmaddwd|sdot|smmla' "$work/cnn-int8.s" | sort | uniq -c | tr -s ' ' | paste -sd, || echo 'generic code')"
+echo "   int8 contractions: $(grep -oE 'vpdpbusd|vpmaddwd|sdot|smmla' "$work/cnn-int8.s" | sort | uniq -c | tr -s ' ' | sed 's/^ //' | paste -sd, || echo 'generic code')"
 
 echo "== 5. Run on the 450 test samples"
 $py - "$work" "$root" <<'PY'
