@@ -107,7 +107,6 @@ std::optional<bool> extensionOf(Value v, BlockArgument arg) {
 struct Contraction {
   mutable linalg::GenericOp op;
   bool lhsSigned = false, rhsSigned = false;
-  unsigned lhsBits = 8;
   SmallVector<int64_t> rhs; // extended rhs values, in rhs tensor order
   SmallVector<unsigned> mDims, nDims, kDims;
   /// A depthwise convolution's channel dim (in lhs, rhs and result); it is
@@ -182,7 +181,6 @@ FailureOr<Contraction> matchContraction(linalg::GenericOp op) {
     return failure();
   c.lhsSigned = *ls;
   c.rhsSigned = *rs;
-  c.lhsBits = lhsArg.getType().getIntOrFloatBitWidth();
 
   auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
   if (!fill || !matchPattern(fill.getInputs()[0], m_Zero()))
