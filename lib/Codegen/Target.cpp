@@ -45,31 +45,47 @@ llvm::StringRef qmlir::kernelTargetName(KernelTarget target) {
   llvm_unreachable("unknown kernel target");
 }
 
+/// Whether `features` ("+avx2,-avx512f") enables `name`; later entries
+/// override earlier ones, as in LLVM.
+static bool hasFeature(llvm::StringRef features, llvm::StringRef name) {
+  bool on = false;
+  llvm::SubtargetFeatures parsed(features);
+  for (const std::string &f : parsed.getFeatures())
+    if (llvm::StringRef(f).drop_front() == name)
+      on = f[0] == '+';
+  return on;
+}
+
+bool qmlir::canRun(KernelTarget target, llvm::StringRef triple,
+                   llvm::StringRef features) {
+  auto has = [&](llvm::StringRef name) { return hasFeature(features, name); };
+  llvm::Triple t(triple);
+  switch (target) {
+  case KernelTarget::Generic:
+    return true;
+  case KernelTarget::AVX2:
+    return t.isX86() && has("avx2");
+  case KernelTarget::AVXVNNI:
+    return t.isX86() &&
+           (has("avxvnni") || (has("avx512vnni") && has("avx512vl")));
+  case KernelTarget::AVX512VNNI:
+    return t.isX86() && has("avx512vnni") && has("avx512bw");
+  case KernelTarget::NeonDotProd:
+    return t.isAArch64() && has("dotprod");
+  case KernelTarget::NeonI8MM:
+    return t.isAArch64() && has("i8mm");
+  }
+  llvm_unreachable("unknown kernel target");
+}
+
 KernelTarget qmlir::kernelTargetFor(llvm::StringRef triple,
                                     llvm::StringRef features) {
-  llvm::SubtargetFeatures parsed(features);
-  // Later entries override earlier ones, as in LLVM.
-  auto has = [&](llvm::StringRef name) {
-    bool on = false;
-    for (const std::string &f : parsed.getFeatures())
-      if (llvm::StringRef(f).drop_front() == name)
-        on = f[0] == '+';
-    return on;
-  };
-  llvm::Triple t(triple);
-  if (t.isX86()) {
-    if (has("avx512vnni") && has("avx512bw"))
-      return KernelTarget::AVX512VNNI;
-    if (has("avxvnni") || (has("avx512vnni") && has("avx512vl")))
-      return KernelTarget::AVXVNNI;
-    if (has("avx2"))
-      return KernelTarget::AVX2;
-  } else if (t.isAArch64()) {
-    if (has("i8mm"))
-      return KernelTarget::NeonI8MM;
-    if (has("dotprod"))
-      return KernelTarget::NeonDotProd;
-  }
+  // The widest first.
+  for (KernelTarget target :
+       {KernelTarget::AVX512VNNI, KernelTarget::AVXVNNI, KernelTarget::AVX2,
+        KernelTarget::NeonI8MM, KernelTarget::NeonDotProd})
+    if (canRun(target, triple, features))
+      return target;
   return KernelTarget::Generic;
 }
 

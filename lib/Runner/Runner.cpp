@@ -6,6 +6,7 @@
 
 #include "qmlir/Runner/Runner.h"
 
+#include "qmlir/Codegen/Target.h"
 #include "qmlir/Dialect/QNN/IR/QNNDialect.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Pipelines/Pipelines.h"
@@ -23,6 +24,7 @@
 #include "mlir/Target/LLVMIR/Dialect/All.h"
 #include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 using namespace qmlir;
@@ -48,8 +50,7 @@ static DialectRegistry runnerRegistry() {
 ToolContext::ToolContext()
     : context(runnerRegistry()), handler(sourceMgr, &context) {}
 
-llvm::Expected<OwningOpRef<ModuleOp>>
-ToolContext::parseModel(StringRef path) {
+llvm::Expected<OwningOpRef<ModuleOp>> ToolContext::parseModel(StringRef path) {
   std::string message;
   auto file = openInputFile(path, &message);
   if (!file)
@@ -190,6 +191,12 @@ CompiledFunction::create(ModuleOp module, StringRef entry,
     fn->outputSpecs.push_back(std::move(*spec));
   }
 
+  // The JIT runs here: kernels for another machine would die of SIGILL.
+  if (std::optional<KernelTarget> kernels = parseKernelTarget(kernelTarget))
+    if (!canRun(*kernels, llvm::sys::getProcessTriple(), hostFeatures()))
+      return error("this machine cannot run " +
+                   kernelTargetName(*kernels).str() +
+                   " kernels (use quant-compile to build them for another)");
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   LowerToLLVMOptions options;
   options.entry = entry.str();

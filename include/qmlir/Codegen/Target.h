@@ -42,6 +42,10 @@ llvm::StringRef kernelTargetName(KernelTarget target);
 /// ("+avx2,+fma") can run.
 KernelTarget kernelTargetFor(llvm::StringRef triple, llvm::StringRef features);
 
+/// Whether code for `target` runs on `triple` with `features`.
+bool canRun(KernelTarget target, llvm::StringRef triple,
+            llvm::StringRef features);
+
 /// The kernel target of the machine this process runs on.
 KernelTarget hostKernelTarget();
 
