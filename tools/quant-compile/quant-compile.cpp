@@ -35,7 +35,6 @@
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
 #include "llvm/TargetParser/Host.h"
-#include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
 using namespace qmlir;
@@ -231,12 +230,8 @@ int main(int argc, char **argv) {
   if (target == "host") {
     triple = llvm::sys::getDefaultTargetTriple();
     cpu = llvm::sys::getHostCPUName().str();
-    if (features.empty()) {
-      llvm::SubtargetFeatures host;
-      for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-        host.AddFeature(name, enabled);
-      features = host.getString();
-    }
+    if (features.empty())
+      features = hostFeatures();
   } else if (target == "x86_64-linux-gnu") {
     triple = target;
     if (features.empty())
