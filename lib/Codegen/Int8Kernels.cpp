@@ -28,7 +28,7 @@
 #include "mlir/IR/Matchers.h"
 
 namespace qmlir {
-#define GEN_PASS_DEF_QNNINT8KERNELS
+#define GEN_PASS_DEF_INT8KERNELSPASS
 #include "qmlir/Codegen/Passes.h.inc"
 } // namespace qmlir
 
@@ -36,56 +36,6 @@ using namespace mlir;
 using namespace qmlir;
 
 namespace {
-
-//===----------------------------------------------------------------------===//
-// Micro-kernel shapes
-//===----------------------------------------------------------------------===//
-
-/// How a target multiplies 8-bit values: one instruction adds `group`
-/// products of adjacent k into each of `lanes` i32 accumulators.
-struct MicroKernel {
-  enum Kind {
-    /// vpmaddwd: operands extended to i16, pairs of k.
-    PairI16,
-    /// vpdpbusd: u8 (A) x s8 (B), quads of k.
-    QuadU8S8,
-    /// sdot: s8 x s8, quads of k.
-    QuadS8S8,
-    /// smmla: 2x8 (A rows) by 8x2 (B columns) into a 2x2 i32 block.
-    BlockS8S8,
-  } kind;
-  unsigned lanes, group, mr, nr;
-  /// Accumulator registers the tile may use; small M widens nr.
-  unsigned accRegs;
-
-  /// i8 elements of B per packed vector.
-  unsigned bWidth() const { return kind == BlockS8S8 ? 16 : lanes * group; }
-  /// Output columns one packed vector covers.
-  unsigned colsPerVector() const { return kind == BlockS8S8 ? 2 : lanes; }
-  bool isQuad() const { return kind != PairI16; }
-};
-
-std::optional<MicroKernel> microKernelFor(KernelTarget target) {
-  switch (target) {
-  case KernelTarget::Generic:
-    return std::nullopt;
-  case KernelTarget::AVX2:
-    // 16 ymm: 12 accumulators, 2 B vectors, 1 A broadcast.
-    return MicroKernel{MicroKernel::PairI16, 8, 2, 6, 2, 12};
-  case KernelTarget::AVXVNNI:
-    return MicroKernel{MicroKernel::QuadU8S8, 8, 4, 6, 2, 12};
-  case KernelTarget::AVX512VNNI:
-    // 32 zmm.
-    return MicroKernel{MicroKernel::QuadU8S8, 16, 4, 12, 2, 24};
-  case KernelTarget::NeonDotProd:
-    // 32 q registers.
-    return MicroKernel{MicroKernel::QuadS8S8, 4, 4, 8, 3, 24};
-  case KernelTarget::NeonI8MM:
-    // Each accumulator holds a 2x2 block: 4 row pairs x 4 column pairs.
-    return MicroKernel{MicroKernel::BlockS8S8, 4, 8, 8, 4, 16};
-  }
-  llvm_unreachable("unknown kernel target");
-}
 
 //===----------------------------------------------------------------------===//
 // Matching
@@ -1103,19 +1053,11 @@ bool supports(const MicroKernel &mk, const Contraction &c) {
   return mk.kind == MicroKernel::PairI16 || c.rhsSigned;
 }
 
-struct QNNInt8Kernels : qmlir::impl::QNNInt8KernelsBase<QNNInt8Kernels> {
-  using QNNInt8KernelsBase::QNNInt8KernelsBase;
+struct Int8KernelsPass : qmlir::impl::Int8KernelsPassBase<Int8KernelsPass> {
+  using Base::Base;
 
   void runOnOperation() override {
-    std::optional<KernelTarget> parsed = parseKernelTarget(target);
-    if (!parsed) {
-      getOperation().emitError()
-          << "qnn-int8-kernels: unknown target '" << target
-          << "' (host, generic, x86-64-v3, avx2, avx-vnni, avx512-vnni, "
-             "aarch64-dotprod, aarch64-i8mm)";
-      return signalPassFailure();
-    }
-    std::optional<MicroKernel> mk = microKernelFor(*parsed);
+    std::optional<MicroKernel> mk = kernelTargetInfo(target).microKernel;
     if (!mk)
       return;
     // Match everything first: rewriting erases fused epilogues.

@@ -6,43 +6,66 @@
 
 #include "qmlir/Codegen/Target.h"
 
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSwitch.h"
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
-#include "llvm/TargetParser/Triple.h"
 
 using namespace qmlir;
+
+// Register budgets: x86 has 16 ymm (12 accumulators, 2 B vectors, 1 A
+// broadcast) or 32 zmm; aarch64 32 q registers, each smmla accumulator a
+// 2x2 block (4 row pairs x 4 column pairs).
+static const KernelTargetInfo targets[] = {
+    {KernelTarget::Generic, "generic", "",
+     "The portable linalg lowering, no dot instructions",
+     llvm::Triple::UnknownArch, "", std::nullopt},
+    {KernelTarget::AVX2, "x86-64-v3", "avx2",
+     "vpmaddwd on int8 extended to i16 (AVX2)", llvm::Triple::x86_64, "avx2",
+     MicroKernel{MicroKernel::PairI16, 8, 2, 6, 2, 12}},
+    {KernelTarget::AVXVNNI, "avx-vnni", "", "256-bit vpdpbusd",
+     llvm::Triple::x86_64, "avxvnni|avx512vnni+avx512vl",
+     MicroKernel{MicroKernel::QuadU8S8, 8, 4, 6, 2, 12}},
+    {KernelTarget::AVX512VNNI, "avx512-vnni", "", "512-bit vpdpbusd",
+     llvm::Triple::x86_64, "avx512vnni+avx512bw",
+     MicroKernel{MicroKernel::QuadU8S8, 16, 4, 12, 2, 24}},
+    {KernelTarget::NeonDotProd, "aarch64-dotprod", "", "sdot",
+     llvm::Triple::aarch64, "dotprod",
+     MicroKernel{MicroKernel::QuadS8S8, 4, 4, 8, 3, 24}},
+    {KernelTarget::NeonI8MM, "aarch64-i8mm", "", "smmla", llvm::Triple::aarch64,
+     "i8mm", MicroKernel{MicroKernel::BlockS8S8, 4, 8, 8, 4, 16}},
+};
+
+llvm::ArrayRef<KernelTargetInfo> qmlir::kernelTargets() { return targets; }
+
+const KernelTargetInfo &qmlir::kernelTargetInfo(KernelTarget target) {
+  for (const KernelTargetInfo &info : targets)
+    if (info.target == target)
+      return info;
+  llvm_unreachable("kernel target missing from the table");
+}
 
 std::optional<KernelTarget> qmlir::parseKernelTarget(llvm::StringRef name) {
   if (name == "host")
     return hostKernelTarget();
-  return llvm::StringSwitch<std::optional<KernelTarget>>(name)
-      .Case("generic", KernelTarget::Generic)
-      .Cases({"x86-64-v3", "avx2"}, KernelTarget::AVX2)
-      .Case("avx-vnni", KernelTarget::AVXVNNI)
-      .Case("avx512-vnni", KernelTarget::AVX512VNNI)
-      .Case("aarch64-dotprod", KernelTarget::NeonDotProd)
-      .Case("aarch64-i8mm", KernelTarget::NeonI8MM)
-      .Default(std::nullopt);
+  for (const KernelTargetInfo &info : targets)
+    if (name == info.name || (!info.alias.empty() && name == info.alias))
+      return info.target;
+  return std::nullopt;
 }
 
 llvm::StringRef qmlir::kernelTargetName(KernelTarget target) {
-  switch (target) {
-  case KernelTarget::Generic:
-    return "generic";
-  case KernelTarget::AVX2:
-    return "x86-64-v3";
-  case KernelTarget::AVXVNNI:
-    return "avx-vnni";
-  case KernelTarget::AVX512VNNI:
-    return "avx512-vnni";
-  case KernelTarget::NeonDotProd:
-    return "aarch64-dotprod";
-  case KernelTarget::NeonI8MM:
-    return "aarch64-i8mm";
+  return kernelTargetInfo(target).name;
+}
+
+std::string qmlir::kernelTargetNames() {
+  std::string names = "host";
+  for (const KernelTargetInfo &info : targets) {
+    names += ", " + info.name.str();
+    if (!info.alias.empty())
+      names += " (" + info.alias.str() + ")";
   }
-  llvm_unreachable("unknown kernel target");
+  return names;
 }
 
 /// Whether `features` ("+avx2,-avx512f") enables `name`; later entries
@@ -58,43 +81,43 @@ static bool hasFeature(llvm::StringRef features, llvm::StringRef name) {
 
 bool qmlir::canRun(KernelTarget target, llvm::StringRef triple,
                    llvm::StringRef features) {
-  auto has = [&](llvm::StringRef name) { return hasFeature(features, name); };
-  llvm::Triple t(triple);
-  switch (target) {
-  case KernelTarget::Generic:
+  const KernelTargetInfo &info = kernelTargetInfo(target);
+  if (info.arch != llvm::Triple::UnknownArch &&
+      llvm::Triple(triple).getArch() != info.arch)
+    return false;
+  if (info.features.empty())
     return true;
-  case KernelTarget::AVX2:
-    return t.isX86() && has("avx2");
-  case KernelTarget::AVXVNNI:
-    return t.isX86() &&
-           (has("avxvnni") || (has("avx512vnni") && has("avx512vl")));
-  case KernelTarget::AVX512VNNI:
-    return t.isX86() && has("avx512vnni") && has("avx512bw");
-  case KernelTarget::NeonDotProd:
-    return t.isAArch64() && has("dotprod");
-  case KernelTarget::NeonI8MM:
-    return t.isAArch64() && has("i8mm");
-  }
-  llvm_unreachable("unknown kernel target");
+  llvm::SmallVector<llvm::StringRef> alternatives;
+  info.features.split(alternatives, '|');
+  return llvm::any_of(alternatives, [&](llvm::StringRef all) {
+    llvm::SmallVector<llvm::StringRef> required;
+    all.split(required, '+');
+    return llvm::all_of(required, [&](llvm::StringRef name) {
+      return hasFeature(features, name);
+    });
+  });
 }
 
 KernelTarget qmlir::kernelTargetFor(llvm::StringRef triple,
                                     llvm::StringRef features) {
   // The widest first.
-  for (KernelTarget target :
-       {KernelTarget::AVX512VNNI, KernelTarget::AVXVNNI, KernelTarget::AVX2,
-        KernelTarget::NeonI8MM, KernelTarget::NeonDotProd})
-    if (canRun(target, triple, features))
-      return target;
+  for (const KernelTargetInfo &info : llvm::reverse(targets))
+    if (canRun(info.target, triple, features))
+      return info.target;
   return KernelTarget::Generic;
 }
 
 std::string qmlir::hostFeatures() {
-  llvm::SubtargetFeatures features;
-  for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
-    features.AddFeature(name, enabled);
-  return features.getString();
+  static const std::string host = [] {
+    llvm::SubtargetFeatures features;
+    for (const auto &[name, enabled] : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(name, enabled);
+    return features.getString();
+  }();
+  return host;
 }
+
+QMLIR_DEFINE_ENUM_OPTION_PARSER(qmlir::KernelTarget)
 
 KernelTarget qmlir::hostKernelTarget() {
   return kernelTargetFor(llvm::sys::getProcessTriple(), hostFeatures());

@@ -6,30 +6,58 @@
 
 #include "qmlir/Pipelines/Pipelines.h"
 
-#include "qmlir/Codegen/Passes.h"
 #include "qmlir/Conversion/Passes.h"
-#include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+#include "mlir/Conversion/AffineToStandard/AffineToStandard.h"
+#include "mlir/Conversion/BufferizationToMemRef/BufferizationToMemRef.h"
+#include "mlir/Conversion/ConvertToLLVM/ToLLVMPass.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/MemRefToLLVM/MemRefToLLVM.h"
+#include "mlir/Conversion/ReconcileUnrealizedCasts/ReconcileUnrealizedCasts.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
 #include "mlir/Conversion/TosaToArith/TosaToArith.h"
 #include "mlir/Conversion/TosaToLinalg/TosaToLinalg.h"
 #include "mlir/Conversion/TosaToTensor/TosaToTensor.h"
+#include "mlir/Conversion/VectorToLLVM/ConvertVectorToLLVMPass.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Tosa/Transforms/Passes.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
+using namespace qmlir;
 
-void qmlir::buildNormalizePipeline(OpPassManager &pm) {
-  OpPassManager &func = pm.nest<func::FuncOp>();
-  func.addPass(qnn::createQNNFakeQuantFromQDQ());
+qnn::QNNQuantizeOptions QuantizeOptions::quantizeOptions() const {
+  qnn::QNNQuantizeOptions options;
+  options.statsFile = stats;
+  options.method = method;
+  options.activationScheme = activationScheme;
+  options.activationType = activationType;
+  options.weightGranularity = weightGranularity;
+  options.rounding = rounding;
+  options.skip.assign(skip.begin(), skip.end());
+  options.strict = strict;
+  return options;
+}
+
+/// TOSA to linalg, tensor and arith, on each function.
+static void addTosaToLinalgPasses(OpPassManager &func) {
   func.addPass(tosa::createTosaOptionalDecompositionsPass());
   func.addPass(tosa::createTosaInferShapesPass());
   func.addPass(tosa::createTosaToLinalgNamed());
   func.addPass(tosa::createTosaToLinalg());
   func.addPass(createTosaToTensorPass());
   func.addPass(createTosaToArithPass());
+}
+
+void qmlir::buildNormalizePipeline(OpPassManager &pm) {
+  OpPassManager &func = pm.nest<func::FuncOp>();
+  func.addPass(qnn::createQNNFakeQuantFromQDQ());
+  addTosaToLinalgPasses(func);
   pm.addPass(createCanonicalizerPass());
 }
 
@@ -37,48 +65,43 @@ void qmlir::buildQuantizePipeline(OpPassManager &pm,
                                   const QuantizeOptions &options) {
   buildNormalizePipeline(pm);
   pm.addPass(qnn::createQNNInstrument());
-  qnn::QNNQuantizeOptions quantize;
-  quantize.statsFile = options.stats;
-  quantize.method = options.method;
-  quantize.activationScheme = options.activationScheme;
-  quantize.activationType = options.activationType;
-  quantize.weightGranularity = options.weightGranularity;
-  quantize.rounding = options.rounding;
-  quantize.skip.assign(options.skip.begin(), options.skip.end());
-  quantize.strict = options.strict;
-  pm.addPass(qnn::createQNNQuantize(quantize));
+  pm.addPass(qnn::createQNNQuantize(options.quantizeOptions()));
   pm.addPass(createCanonicalizerPass());
 }
 
-LogicalResult
-qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
-                                const LowerToLLVMOptions &options) {
-  std::string exportABI = "qnn-export-abi";
-  if (!options.entry.empty())
-    exportABI += "{entry=" + options.entry + "}";
-  // Textual so that every step is a registered pass: -mlir-print-ir-after-all
-  // and crash reproducers then show the whole lowering.
-  std::string pipeline =
-      exportABI +
-      ",func.func(tosa-optional-decompositions,tosa-infer-shapes,"
-      "tosa-to-linalg-named,tosa-to-linalg,tosa-to-tensor,tosa-to-arith),"
-      "convert-qnn-to-linalg,func.func(convert-elementwise-to-linalg),"
-      // The kernel pass reports an unknown target itself.
-      "canonicalize,qnn-int8-kernels{target=" +
-      options.target +
-      "},canonicalize,"
-      "func.func(linalg-fuse-elementwise-ops),"
-      "one-shot-bufferize{bufferize-function-boundaries "
-      "function-boundary-type-conversion=identity-layout-map},"
-      "buffer-results-to-out-params{hoist-static-allocs "
-      "modify-public-functions},"
-      "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-      "qnn-strided-copies-to-linalg,func.func(convert-linalg-to-loops),convert-"
-      "scf-to-cf,"
-      "expand-strided-metadata,lower-affine,convert-math-to-llvm,"
-      "convert-vector-to-llvm,finalize-memref-to-llvm,convert-to-llvm,"
-      "reconcile-unrealized-casts";
-  return parsePassPipeline(pipeline, pm);
+void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
+                                     const LowerToLLVMOptions &options) {
+  pm.addPass(createExportABIPass(ExportABIPassOptions{options.entry}));
+  addTosaToLinalgPasses(pm.nest<func::FuncOp>());
+  pm.addPass(createConvertQNNToLinalg());
+  pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createInt8KernelsPass(Int8KernelsPassOptions{options.target}));
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.hoistStaticAllocs = true;
+  outParams.modifyPublicFunctions = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addPass(createConvertBufferizationToMemRefPass());
+  pm.addPass(createStridedCopiesToLinalgPass());
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertVectorToLLVMPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
 void qmlir::registerQMLIRPipelines() {
@@ -91,20 +114,5 @@ void qmlir::registerQMLIRPipelines() {
       "qnn-lower-to-llvm",
       "Lower float, qnn or integer modules to the LLVM dialect, int8 "
       "contractions as kernels for `target`",
-      [](OpPassManager &pm, const LowerToLLVMOptions &options) {
-        if (failed(buildLowerToLLVMPipeline(pm, options)))
-          llvm::report_fatal_error("qnn-lower-to-llvm: invalid pipeline");
-      });
-}
-
-void qmlir::registerAllQMLIRPasses() {
-  static bool registered = [] {
-    mlir::registerAllPasses();
-    registerQMLIRConversionPasses();
-    registerQMLIRCodegenPasses();
-    qnn::registerQNNPasses();
-    registerQMLIRPipelines();
-    return true;
-  }();
-  (void)registered;
+      buildLowerToLLVMPipeline);
 }

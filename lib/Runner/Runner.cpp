@@ -6,148 +6,21 @@
 
 #include "qmlir/Runner/Runner.h"
 
-#include "qmlir/Codegen/Target.h"
-#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
-#include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Pipelines/Pipelines.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
-#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
-#include "mlir/Target/LLVMIR/Dialect/All.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
 using namespace mlir;
 using namespace qmlir;
-
-void qmlir::registerRunnerDialects(DialectRegistry &registry) {
-  registerAllDialects(registry);
-  registerAllExtensions(registry);
-  registerAllToLLVMIRTranslations(registry);
-  registry.insert<qnn::QNNDialect>();
-  registerAllQMLIRPasses();
-}
+using abi::TensorSpec;
 
 static llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
-}
-
-static DialectRegistry runnerRegistry() {
-  DialectRegistry registry;
-  registerRunnerDialects(registry);
-  return registry;
-}
-
-ToolContext::ToolContext()
-    : context(runnerRegistry()), handler(sourceMgr, &context) {}
-
-llvm::Expected<OwningOpRef<ModuleOp>> ToolContext::parseModel(StringRef path) {
-  std::string message;
-  auto file = openInputFile(path, &message);
-  if (!file)
-    return error(message);
-  sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  if (!module)
-    return error("cannot parse " + path);
-  return module;
-}
-
-llvm::Expected<std::vector<npy::Array>>
-qmlir::readArrays(ArrayRef<std::string> paths) {
-  std::vector<npy::Array> arrays;
-  for (const std::string &path : paths) {
-    llvm::Expected<std::vector<npy::Array>> read = npy::readFile(path);
-    if (!read)
-      return read.takeError();
-    llvm::append_range(arrays, *read);
-  }
-  return arrays;
-}
-
-static std::string typeName(Type type) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << type;
-  return s;
-}
-
-/// The numpy dtype holding values of `element` (storage type for quantized).
-static llvm::Expected<npy::DType> dtypeOf(Type element) {
-  bool isSigned = true;
-  if (auto q = dyn_cast<quant::QuantizedType>(element)) {
-    isSigned = q.isSigned();
-    element = q.getStorageType();
-  }
-  if (element.isF32())
-    return npy::DType::F32;
-  if (element.isF16())
-    return npy::DType::F16;
-  if (element.isF64())
-    return npy::DType::F64;
-  if (auto i = dyn_cast<IntegerType>(element)) {
-    isSigned = isSigned && !i.isUnsigned();
-    switch (i.getWidth()) {
-    case 1:
-      return npy::DType::Bool;
-    case 4: // i4 storage travels one value per byte
-    case 8:
-      return isSigned ? npy::DType::I8 : npy::DType::U8;
-    case 16:
-      return isSigned ? npy::DType::I16 : npy::DType::U16;
-    case 32:
-      if (isSigned)
-        return npy::DType::I32;
-      break;
-    case 64:
-      if (isSigned)
-        return npy::DType::I64;
-      break;
-    }
-  }
-  return error("element type " + typeName(element) +
-               " cannot be exchanged with numpy");
-}
-
-llvm::Expected<TensorSpec> qmlir::tensorSpec(Type type) {
-  auto tensor = dyn_cast<RankedTensorType>(type);
-  if (!tensor)
-    return error("type " + typeName(type) + " is not a ranked tensor");
-  llvm::Expected<npy::DType> dtype = dtypeOf(tensor.getElementType());
-  if (!dtype)
-    return dtype.takeError();
-  TensorSpec spec{*dtype, SmallVector<int64_t>(tensor.getShape()),
-                  typeName(type)};
-  Type element = tensor.getElementType();
-  if (auto q = dyn_cast<quant::QuantizedType>(element))
-    element = q.getStorageType();
-  if (element.isInteger() && element.getIntOrFloatBitWidth() < 8)
-    spec.subByteBits = element.getIntOrFloatBitWidth();
-  return spec;
-}
-
-llvm::Expected<FunctionType> qmlir::entrySignature(ModuleOp module,
-                                                   StringRef entry) {
-  Operation *op = module.lookupSymbol(entry);
-  if (!op)
-    return error("no function @" + entry + " in the module");
-  if (auto func = dyn_cast<func::FuncOp>(op))
-    return func.getFunctionType();
-  if (auto attr = op->getAttrOfType<TypeAttr>(qnn::kSignatureAttrName))
-    if (auto type = dyn_cast<FunctionType>(attr.getValue()))
-      return type;
-  return error("@" + entry +
-               " is neither a func.func nor a function lowered by "
-               "qnn-lower-to-llvm (no qnn.signature)");
 }
 
 CompiledFunction::~CompiledFunction() = default;
@@ -170,38 +43,29 @@ void CompiledFunction::widenSubByte(std::vector<npy::Array> &outputs) const {
 
 llvm::Expected<std::unique_ptr<CompiledFunction>>
 CompiledFunction::create(ModuleOp module, StringRef entry,
-                         StringRef kernelTarget) {
-  llvm::Expected<FunctionType> signature = entrySignature(module, entry);
-  if (!signature)
-    return signature.takeError();
-  std::unique_ptr<CompiledFunction> fn(new CompiledFunction);
-  for (Type t : signature->getInputs()) {
-    llvm::Expected<TensorSpec> spec = tensorSpec(t);
-    if (!spec)
-      return spec.takeError();
-    fn->inputSpecs.push_back(std::move(*spec));
-  }
-  for (auto [i, t] : llvm::enumerate(signature->getResults())) {
-    llvm::Expected<TensorSpec> spec = tensorSpec(t);
-    if (!spec)
-      return spec.takeError();
-    if (llvm::any_of(spec->shape, ShapedType::isDynamic))
+                         KernelTarget kernelTarget) {
+  llvm::Expected<abi::EntrySpecs> specs = abi::entrySpecs(module, entry);
+  if (!specs)
+    return specs.takeError();
+  for (auto [i, spec] : llvm::enumerate(specs->outputs))
+    if (llvm::any_of(spec.shape, ShapedType::isDynamic))
       return error("result " + llvm::Twine(i) + " has dynamic shape " +
-                   spec->typeName + "; results must have static shapes");
-    fn->outputSpecs.push_back(std::move(*spec));
-  }
+                   spec.typeName + "; results must have static shapes");
+  std::unique_ptr<CompiledFunction> fn(new CompiledFunction);
+  fn->inputSpecs = std::move(specs->inputs);
+  fn->outputSpecs = std::move(specs->outputs);
 
   // The JIT runs here: kernels for another machine would die of SIGILL.
-  if (std::optional<KernelTarget> kernels = parseKernelTarget(kernelTarget))
-    if (!canRun(*kernels, llvm::sys::getProcessTriple(), hostFeatures()))
-      return error("this machine cannot run " +
-                   kernelTargetName(*kernels).str() +
-                   " kernels (use quant-compile to build them for another)");
+  if (!canRun(kernelTarget, llvm::sys::getProcessTriple(), hostFeatures()))
+    return error("this machine cannot run " +
+                 kernelTargetName(kernelTarget).str() +
+                 " kernels (use quant-compile to build them for another)");
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   LowerToLLVMOptions options;
   options.entry = entry.str();
-  options.target = kernelTarget.str();
-  if (failed(buildLowerToLLVMPipeline(pm, options)) || failed(pm.run(module)))
+  options.target = kernelTarget;
+  buildLowerToLLVMPipeline(pm, options);
+  if (failed(pm.run(module)))
     return error("lowering to LLVM failed");
 
   llvm::InitializeNativeTarget();
@@ -231,10 +95,7 @@ struct Descriptor {
     words.push_back(reinterpret_cast<int64_t>(data));
     words.push_back(0);
     words.append(shape.begin(), shape.end());
-    SmallVector<int64_t> strides(shape.size(), 1);
-    for (int64_t i = static_cast<int64_t>(shape.size()) - 2; i >= 0; --i)
-      strides[i] = strides[i + 1] * shape[i + 1];
-    words.append(strides.begin(), strides.end());
+    llvm::append_range(words, computeStrides(shape));
   }
 };
 } // namespace

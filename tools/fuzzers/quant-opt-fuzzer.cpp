@@ -8,14 +8,12 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
-#include "qmlir/Pipelines/Pipelines.h"
+#include "qmlir/InitAllDialects.h"
+#include "qmlir/InitAllPasses.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -25,10 +23,8 @@ using namespace mlir;
 static const DialectRegistry &registry() {
   static DialectRegistry *r = [] {
     auto *r = new DialectRegistry;
-    registerAllDialects(*r);
-    registerAllExtensions(*r);
-    r->insert<qmlir::qnn::QNNDialect>();
-    qmlir::registerAllQMLIRPasses();
+    qmlir::registerAllDialects(*r);
+    qmlir::registerAllPasses();
     return r;
   }();
   return *r;

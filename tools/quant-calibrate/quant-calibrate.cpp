@@ -11,10 +11,12 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/ABI/ABI.h"
 #include "qmlir/Calibration/Stats.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runner/Runner.h"
+#include "qmlir/Tools/ToolContext.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -130,7 +132,7 @@ int main(int argc, char **argv) {
   auto func = (*module)->lookupSymbol<func::FuncOp>(entry);
   if (!func)
     return fail("no function @" + entry + " in the module");
-  auto observed = func->getAttrOfType<ArrayAttr>(qnn::kObservedAttrName);
+  auto observed = func->getAttrOfType<ArrayAttr>(abi::kObservedAttrName);
   if (!observed)
     return fail("@" + entry + " has no float tensor to calibrate");
   size_t first = func.getNumResults() - observed.size();

@@ -12,9 +12,10 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "qmlir/ABI/ABI.h"
 #include "qmlir/Codegen/Target.h"
 #include "qmlir/Pipelines/Pipelines.h"
-#include "qmlir/Runner/Runner.h"
+#include "qmlir/Tools/ToolContext.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
@@ -38,6 +39,7 @@
 
 using namespace mlir;
 using namespace qmlir;
+using abi::TensorSpec;
 
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
                                             llvm::cl::desc("<model.mlir>"),
@@ -57,10 +59,11 @@ static llvm::cl::opt<std::string> mattr(
     llvm::cl::desc("Target features (default: the widest this machine can "
                    "check: +avx2,+fma on x86_64, +dotprod,+i8mm on aarch64; "
                    "the host's own on host)"));
-static llvm::cl::opt<std::string> kernelTarget(
+static llvm::cl::opt<KernelTarget> kernelTarget(
     "kernel-target",
     llvm::cl::desc("Kernels for int8 contractions (default: the widest the "
-                   "target and its features run; see qnn-int8-kernels)"));
+                   "target and its features run)"),
+    KernelTargetValues());
 static llvm::cl::opt<std::string>
     emit("emit",
          llvm::cl::desc("obj (with a C header OUT.h), asm, llvm, or exe (the "
@@ -260,27 +263,18 @@ int main(int argc, char **argv) {
   llvm::Expected<OwningOpRef<ModuleOp>> module = tool.parseModel(inputFile);
   if (!module)
     return fail(llvm::toString(module.takeError()));
-  llvm::Expected<FunctionType> signature = entrySignature(**module, entry);
-  if (!signature)
-    return fail(llvm::toString(signature.takeError()));
-  SmallVector<TensorSpec> inputs, outputs;
-  for (auto [types, specs] : {std::pair(signature->getInputs(), &inputs),
-                              std::pair(signature->getResults(), &outputs)})
-    for (Type t : types) {
-      llvm::Expected<TensorSpec> spec = tensorSpec(t);
-      if (!spec)
-        return fail(llvm::toString(spec.takeError()));
-      specs->push_back(std::move(*spec));
-    }
+  llvm::Expected<abi::EntrySpecs> specs = abi::entrySpecs(**module, entry);
+  if (!specs)
+    return fail(llvm::toString(specs.takeError()));
 
   PassManager pm(&context, ModuleOp::getOperationName());
   LowerToLLVMOptions options;
   options.entry = entry;
-  options.target =
-      kernelTarget.empty()
-          ? kernelTargetName(kernelTargetFor(triple, features)).str()
-          : kernelTarget.getValue();
-  if (failed(buildLowerToLLVMPipeline(pm, options)) || failed(pm.run(**module)))
+  options.target = kernelTarget.getNumOccurrences()
+                       ? kernelTarget.getValue()
+                       : kernelTargetFor(triple, features);
+  buildLowerToLLVMPipeline(pm, options);
+  if (failed(pm.run(**module)))
     return fail("lowering to LLVM failed");
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
@@ -327,8 +321,9 @@ int main(int argc, char **argv) {
       return fail("the target cannot emit " + emit);
     codegen.run(*llvmModule);
     if (emit != "asm")
-      if (llvm::Error err = writeFile(
-              objectPath + ".h", cHeader(entry, inputs, outputs, features)))
+      if (llvm::Error err =
+              writeFile(objectPath + ".h", cHeader(entry, specs->inputs,
+                                                   specs->outputs, features)))
         return fail(llvm::toString(std::move(err)));
     out.keep();
   }

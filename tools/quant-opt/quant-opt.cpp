@@ -7,12 +7,10 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
-#include "qmlir/Pipelines/Pipelines.h"
+#include "qmlir/InitAllDialects.h"
+#include "qmlir/InitAllPasses.h"
 
 #include "mlir/IR/DialectRegistry.h"
-#include "mlir/InitAllDialects.h"
-#include "mlir/InitAllExtensions.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
@@ -24,12 +22,9 @@ static void printVersion(llvm::raw_ostream &os) {
 }
 
 int main(int argc, char **argv) {
-  qmlir::registerAllQMLIRPasses();
-
+  qmlir::registerAllPasses();
   mlir::DialectRegistry registry;
-  mlir::registerAllDialects(registry);
-  mlir::registerAllExtensions(registry);
-  registry.insert<qmlir::qnn::QNNDialect>();
+  qmlir::registerAllDialects(registry);
 
   llvm::cl::AddExtraVersionPrinter(printVersion);
   return mlir::asMainReturnCode(

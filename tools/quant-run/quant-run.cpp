@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Runner/Runner.h"
+#include "qmlir/Tools/ToolContext.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -23,11 +24,11 @@ static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
 static llvm::cl::opt<std::string>
     entry("entry", llvm::cl::desc("Function to run (default: main)"),
           llvm::cl::init("main"));
-static llvm::cl::opt<std::string> kernelTarget(
+static llvm::cl::opt<KernelTarget> kernelTarget(
     "kernel-target",
     llvm::cl::desc("Kernels for int8 contractions: host (default), generic, "
-                   "or a target of qnn-int8-kernels this machine can run"),
-    llvm::cl::init("host"));
+                   "or another target this machine can run"),
+    llvm::cl::init(hostKernelTarget()), KernelTargetValues());
 static llvm::cl::list<std::string>
     inputs("input",
            llvm::cl::desc("An .npy per function argument, in order, or one "

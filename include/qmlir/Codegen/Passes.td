@@ -9,7 +9,7 @@
 
 include "mlir/Pass/PassBase.td"
 
-def QNNInt8Kernels : Pass<"qnn-int8-kernels", "::mlir::ModuleOp"> {
+def Int8KernelsPass : Pass<"qmlir-int8-kernels", "::mlir::ModuleOp"> {
   let summary = "Rewrite integer contractions into packed, register-tiled "
                 "dot-product kernels for a target";
   let description = [{
@@ -54,9 +54,10 @@ def QNNInt8Kernels : Pass<"qnn-int8-kernels", "::mlir::ModuleOp"> {
     `target=generic` leaves the function unchanged.
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"host\"",
-           "Kernel target: host, generic, x86-64-v3 (avx2), avx-vnni, "
-           "avx512-vnni, aarch64-dotprod, aarch64-i8mm">,
+    Option<"target", "target", "::qmlir::KernelTarget",
+           /*default=*/"::qmlir::hostKernelTarget()",
+           "Kernel target (default: host, the widest this machine runs)",
+           "::qmlir::KernelTargetValues()">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
@@ -67,6 +68,42 @@ def QNNInt8Kernels : Pass<"qnn-int8-kernels", "::mlir::ModuleOp"> {
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
   ];
+}
+
+def ExportABIPass : Pass<"qmlir-export-abi", "::mlir::ModuleOp"> {
+  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
+  let summary = "Mark public functions as entry points of compiled code";
+  let description = [{
+    Gives every public `func.func` the `llvm.emit_c_interface` attribute and
+    records its tensor signature as `qnn.signature`, a `FunctionType` that
+    survives the lowering to the LLVM dialect. Runners (`quant-run`, the
+    executables of `quant-compile`) read it to know element types, storage
+    types and shapes once the function takes memref descriptors.
+
+    A tensor returned more than once is copied (`bufferization.alloc_tensor`)
+    so that every result has its own buffer.
+
+    The compiled ABI, after `qnn-lower-to-llvm`, is
+    `void _mlir_ciface_<name>(inputs..., outputs...)`, every argument a
+    pointer to a memref descriptor, results written into caller-allocated
+    buffers.
+  }];
+  let options = [
+    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
+           "Only this function (default: every public function)">,
+  ];
+}
+
+def StridedCopiesToLinalgPass : Pass<"qmlir-strided-copies-to-linalg"> {
+  let summary = "Rewrite strided memref.copy into linalg.copy";
+  let description = [{
+    The LLVM lowering turns a `memref.copy` between non-contiguous buffers
+    into a call to `memrefCopy` in MLIR's runner library, which compiled
+    objects do not link. This pass rewrites those copies into `linalg.copy`,
+    which becomes loops; copies between contiguous buffers stay (they become
+    `llvm.memcpy`).
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
 #endif // QMLIR_CODEGEN_PASSES_TD

@@ -2,15 +2,21 @@
 //
 // Part of the qmlir project.
 //
-// The instruction sets the int8 kernels are written for, and how a target
-// triple plus features, or the host, selects one.
+// The instruction sets the int8 kernels are written for, in one table: the
+// name of each target, the features a CPU needs to run it, and the shape of
+// its micro-kernel (register budget). A target triple plus features, or the
+// host, selects a row.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QMLIR_CODEGEN_TARGET_H
 #define QMLIR_CODEGEN_TARGET_H
 
+#include "qmlir/Support/EnumOption.h"
+
+#include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/TargetParser/Triple.h"
 
 #include <optional>
 #include <string>
@@ -32,11 +38,59 @@ enum class KernelTarget {
   NeonI8MM,
 };
 
-/// Parses a target name: generic, host, x86-64-v3 (or avx2), avx-vnni,
-/// avx512-vnni, aarch64-dotprod, aarch64-i8mm.
+/// How a target multiplies 8-bit values: one instruction adds `group`
+/// products of adjacent k into each of `lanes` i32 accumulators, and a tile
+/// of `mr` rows by `nr` vectors of accumulators stays in registers.
+struct MicroKernel {
+  enum Kind {
+    /// vpmaddwd: operands extended to i16, pairs of k.
+    PairI16,
+    /// vpdpbusd: u8 (A) x s8 (B), quads of k.
+    QuadU8S8,
+    /// sdot: s8 x s8, quads of k.
+    QuadS8S8,
+    /// smmla: 2x8 (A rows) by 8x2 (B columns) into a 2x2 i32 block.
+    BlockS8S8,
+  } kind;
+  unsigned lanes, group, mr, nr;
+  /// Accumulator registers the tile may use; small M widens nr.
+  unsigned accRegs;
+
+  /// i8 elements of B per packed vector.
+  unsigned bWidth() const { return kind == BlockS8S8 ? 16 : lanes * group; }
+  /// Output columns one packed vector covers.
+  unsigned colsPerVector() const { return kind == BlockS8S8 ? 2 : lanes; }
+  bool isQuad() const { return kind != PairI16; }
+};
+
+/// A row of the target table.
+struct KernelTargetInfo {
+  KernelTarget target;
+  llvm::StringLiteral name;
+  /// Another accepted name, or empty.
+  llvm::StringLiteral alias;
+  llvm::StringLiteral description;
+  /// The architecture, or UnknownArch for any.
+  llvm::Triple::ArchType arch;
+  /// LLVM features the CPU needs: alternatives separated by '|', each a
+  /// '+'-separated list that must all be on.
+  llvm::StringLiteral features;
+  /// The micro-kernel; none for the generic lowering.
+  std::optional<MicroKernel> microKernel;
+};
+
+/// Every target; within an architecture, later rows are wider.
+llvm::ArrayRef<KernelTargetInfo> kernelTargets();
+
+const KernelTargetInfo &kernelTargetInfo(KernelTarget target);
+
+/// Parses a target name or alias, or `host`.
 std::optional<KernelTarget> parseKernelTarget(llvm::StringRef name);
 
 llvm::StringRef kernelTargetName(KernelTarget target);
+
+/// "host, generic, x86-64-v3 (avx2), ...", for messages.
+std::string kernelTargetNames();
 
 /// The widest kernel target that `triple` with the LLVM `features` string
 /// ("+avx2,+fma") can run.
@@ -52,6 +106,25 @@ KernelTarget hostKernelTarget();
 /// The LLVM feature string of the host ("+avx2,+fma,...").
 std::string hostFeatures();
 
+/// A command-line modifier that makes an enum option over KernelTarget
+/// accept the names and aliases of the table, and `host`.
+struct KernelTargetValues {
+  template <typename Opt> void apply(Opt &option) const {
+    for (const KernelTargetInfo &info : kernelTargets()) {
+      option.getParser().addLiteralOption(info.name, info.target,
+                                          info.description);
+      if (!info.alias.empty())
+        option.getParser().addLiteralOption(info.alias, info.target,
+                                            info.description);
+    }
+    // Last, so that printed options name the target host stands for.
+    option.getParser().addLiteralOption("host", hostKernelTarget(),
+                                        "The widest target this machine runs");
+  }
+};
+
 } // namespace qmlir
+
+QMLIR_DECLARE_ENUM_OPTION_PARSER(qmlir::KernelTarget)
 
 #endif // QMLIR_CODEGEN_TARGET_H

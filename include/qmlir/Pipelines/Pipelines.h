@@ -7,6 +7,9 @@
 #ifndef QMLIR_PIPELINES_PIPELINES_H
 #define QMLIR_PIPELINES_PIPELINES_H
 
+#include "qmlir/Codegen/Passes.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassOptions.h"
 
@@ -18,12 +21,11 @@ struct LowerToLLVMOptions
                             llvm::cl::desc("Only export this function "
                                            "(default: every public one)"),
                             llvm::cl::init("")};
-  Option<std::string> target{
+  Option<KernelTarget> target{
       *this, "target",
-      llvm::cl::desc("Kernel target of the int8 contractions: host, generic, "
-                     "x86-64-v3 (avx2), avx-vnni, avx512-vnni, "
-                     "aarch64-dotprod, aarch64-i8mm"),
-      llvm::cl::init("host")};
+      llvm::cl::desc("Kernel target of the int8 contractions (default: "
+                     "host, the widest this machine runs)"),
+      llvm::cl::init(hostKernelTarget()), KernelTargetValues()};
 };
 
 struct QuantizeOptions : public mlir::PassPipelineOptions<QuantizeOptions> {
@@ -33,26 +35,33 @@ struct QuantizeOptions : public mlir::PassPipelineOptions<QuantizeOptions> {
       *this, "method",
       llvm::cl::desc("Range method for every tensor (minmax, ema, "
                      "percentile[:P], mse, kl); default: the stats file's")};
-  Option<std::string> activationScheme{
+  Option<qnn::ActivationScheme> activationScheme{
       *this, "activation-scheme",
-      llvm::cl::desc("asymmetric (default) or symmetric"),
-      llvm::cl::init("asymmetric")};
-  Option<std::string> activationType{*this, "activation-type",
-                                     llvm::cl::desc("i8 (default) or u8"),
-                                     llvm::cl::init("i8")};
-  Option<std::string> weightGranularity{
+      llvm::cl::desc("How ranges become activation parameters: asymmetric "
+                     "(zero point from the range) or symmetric"),
+      llvm::cl::init(qnn::ActivationScheme::Asymmetric),
+      qnn::activationSchemeValues()};
+  Option<qnn::ActivationType> activationType{
+      *this, "activation-type", llvm::cl::desc("Activation storage: i8 or u8"),
+      llvm::cl::init(qnn::ActivationType::I8), qnn::activationTypeValues()};
+  Option<qnn::WeightGranularity> weightGranularity{
       *this, "weight-granularity",
-      llvm::cl::desc("per-channel (default) or per-tensor"),
-      llvm::cl::init("per-channel")};
-  Option<std::string> rounding{*this, "rounding",
-                               llvm::cl::desc("fixedpoint (default) or fp32"),
-                               llvm::cl::init("fixedpoint")};
+      llvm::cl::desc("Scales of quantized weights: per-channel or per-tensor"),
+      llvm::cl::init(qnn::WeightGranularity::PerChannel),
+      qnn::weightGranularityValues()};
+  Option<qnn::RoundingMode> rounding{
+      *this, "rounding",
+      llvm::cl::desc("Rounding mode of the qnn ops: fixedpoint or fp32"),
+      llvm::cl::init(qnn::RoundingMode::FixedPoint), qnn::roundingModeValues()};
   ListOption<std::string> skip{
       *this, "skip",
       llvm::cl::desc("Ids or location names of ops to keep in float")};
   Option<bool> strict{*this, "strict",
                       llvm::cl::desc("Fail on an op that cannot be quantized"),
                       llvm::cl::init(false)};
+
+  /// The options of qnn-quantize these stand for.
+  qnn::QNNQuantizeOptions quantizeOptions() const;
 };
 
 /// What calibration and quantization both run first, so that their ids
@@ -64,17 +73,13 @@ void buildNormalizePipeline(mlir::OpPassManager &pm);
 void buildQuantizePipeline(mlir::OpPassManager &pm,
                            const QuantizeOptions &options);
 
-/// Float (linalg, TOSA), qnn or integer modules to the LLVM dialect for the
-/// host, with the ABI of `qnn-export-abi`. Built only from registered passes.
-mlir::LogicalResult buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
-                                             const LowerToLLVMOptions &options);
+/// Float (linalg, TOSA), qnn or integer modules to the LLVM dialect, with
+/// the ABI of `qmlir-export-abi` and int8 kernels for `options.target`.
+void buildLowerToLLVMPipeline(mlir::OpPassManager &pm,
+                              const LowerToLLVMOptions &options);
 
 /// Registers `qnn-lower-to-llvm` and `qnn-quantize-pipeline`.
 void registerQMLIRPipelines();
-
-/// Registers every upstream pass, every qmlir pass and the qmlir pipelines:
-/// what textual pipelines (and so buildLowerToLLVMPipeline) need.
-void registerAllQMLIRPasses();
 
 } // namespace qmlir
 

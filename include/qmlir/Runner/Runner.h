@@ -13,66 +13,21 @@
 #ifndef QMLIR_RUNNER_RUNNER_H
 #define QMLIR_RUNNER_RUNNER_H
 
+#include "qmlir/ABI/ABI.h"
+#include "qmlir/Codegen/Target.h"
 #include "qmlir/Support/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/IR/MLIRContext.h"
-#include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/Support/Error.h"
-#include "llvm/Support/SourceMgr.h"
 
 #include <memory>
 
 namespace mlir {
-class DialectRegistry;
 class ExecutionEngine;
 } // namespace mlir
 
 namespace qmlir {
-
-/// Registers what the runner's lowering and JIT translation need.
-void registerRunnerDialects(mlir::DialectRegistry &registry);
-
-/// What every qmlir tool sets up: a context with the runner's dialects and
-/// passes, and diagnostics printed against the parsed source.
-class ToolContext {
-public:
-  ToolContext();
-  mlir::MLIRContext &getContext() { return context; }
-  /// Parses the model at `path`; the error says what failed, diagnostics
-  /// have been printed.
-  llvm::Expected<mlir::OwningOpRef<mlir::ModuleOp>>
-  parseModel(llvm::StringRef path);
-
-private:
-  mlir::MLIRContext context;
-  llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler;
-};
-
-/// Reads every .npy (one array) or .npz (its members) in order.
-llvm::Expected<std::vector<npy::Array>>
-readArrays(llvm::ArrayRef<std::string> paths);
-
-/// One argument or result at the ABI: numpy dtype and shape (dynamic dims
-/// are ShapedType::kDynamic), plus the MLIR type for messages.
-struct TensorSpec {
-  npy::DType dtype;
-  llvm::SmallVector<int64_t> shape;
-  std::string typeName;
-  /// Bits of a sub-byte integer (i4) travelling one per byte, else 0.
-  unsigned subByteBits = 0;
-};
-
-/// The ABI spec of a tensor type (quantized tensors as their storage).
-llvm::Expected<TensorSpec> tensorSpec(mlir::Type type);
-
-/// The tensor signature of `entry` in `module`: from the func.func or, once
-/// lowered, from the `qnn.signature` qnn-export-abi recorded.
-llvm::Expected<mlir::FunctionType> entrySignature(mlir::ModuleOp module,
-                                                  llvm::StringRef entry);
 
 class CompiledFunction {
 public:
@@ -80,11 +35,11 @@ public:
   /// diagnostics go to the context's handler; the error says what failed.
   static llvm::Expected<std::unique_ptr<CompiledFunction>>
   create(mlir::ModuleOp module, llvm::StringRef entry,
-         llvm::StringRef kernelTarget = "host");
+         KernelTarget kernelTarget = hostKernelTarget());
   ~CompiledFunction();
 
-  llvm::ArrayRef<TensorSpec> inputs() const { return inputSpecs; }
-  llvm::ArrayRef<TensorSpec> outputs() const { return outputSpecs; }
+  llvm::ArrayRef<abi::TensorSpec> inputs() const { return inputSpecs; }
+  llvm::ArrayRef<abi::TensorSpec> outputs() const { return outputSpecs; }
 
   /// Runs on `inputs` (one per argument, in order) with the sample
   /// convention; checks dtypes and shapes first.
@@ -105,7 +60,7 @@ private:
   void widenSubByte(std::vector<npy::Array> &outputs) const;
   std::unique_ptr<mlir::ExecutionEngine> engine;
   std::string symbol;
-  llvm::SmallVector<TensorSpec> inputSpecs, outputSpecs;
+  llvm::SmallVector<abi::TensorSpec> inputSpecs, outputSpecs;
 };
 
 } // namespace qmlir

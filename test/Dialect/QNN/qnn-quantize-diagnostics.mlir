@@ -27,7 +27,7 @@
 // NOFILE: error: qnn-quantize: {{.*}}does-not-exist.json: No such file or directory
 
 // RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats.json activation-type=i4" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPTION
-// OPTION: error: qnn-quantize: activation-type must be i8 or u8, got 'i4'
+// OPTION: for the --activation-type option: 'i4' is not one of i8, u8
 
 // RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats.json method=median" -o /dev/null 2>&1 | FileCheck %s --check-prefix=METHOD
 // METHOD: error: unknown calibration method 'median' (minmax, ema, percentile[:P], mse, kl)

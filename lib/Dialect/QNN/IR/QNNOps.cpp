@@ -10,6 +10,7 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/IR/QuantTypeUtils.h"
+#include "qmlir/Dialect/QNN/Utils/LayoutUtils.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/OpImplementation.h"
@@ -199,16 +200,6 @@ LogicalResult MatmulOp::verify() {
 // Windowed ops (conv2d, pooling)
 //===----------------------------------------------------------------------===//
 
-namespace {
-/// Positions of the batch, channel and spatial dimensions in an image tensor.
-struct ImageDims {
-  int64_t n, c, h, w;
-  explicit ImageDims(Layout layout)
-      : n(0), c(layout == Layout::NCHW ? 1 : 3),
-        h(layout == Layout::NCHW ? 2 : 1), w(layout == Layout::NCHW ? 3 : 2) {}
-};
-} // namespace
-
 /// Checks window attributes and that `result` has the batch size of `input`
 /// and the spatial sizes the window produces.
 static LogicalResult
@@ -276,13 +267,10 @@ LogicalResult Conv2DOp::verify() {
     return emitOpError("filter must have rank 4");
   if (!filterType.hasStaticShape())
     return emitOpError("filter must have a static shape");
-  bool nchw = getLayout() == Layout::NCHW;
-  // FCHW or HWCF.
-  int64_t fDim = nchw ? 0 : 3, cDim = nchw ? 1 : 2, khDim = nchw ? 2 : 0,
-          kwDim = nchw ? 3 : 1;
-  int64_t f = filterType.getDimSize(fDim), cg = filterType.getDimSize(cDim);
-  int64_t kernel[2] = {filterType.getDimSize(khDim),
-                       filterType.getDimSize(kwDim)};
+  FilterDims fd(getLayout());
+  int64_t f = filterType.getDimSize(fd.f), cg = filterType.getDimSize(fd.c);
+  int64_t kernel[2] = {filterType.getDimSize(fd.h),
+                       filterType.getDimSize(fd.w)};
   if (failed(verifyWindow(*this, inType, resType, getLayout(), kernel,
                           getStrides(), getDilations(), getPadding())))
     return failure();
@@ -301,10 +289,10 @@ LogicalResult Conv2DOp::verify() {
   if (!dimsCompatible(resType.getDimSize(dims.c), f))
     return emitOpError() << "result has " << resType.getDimSize(dims.c)
                          << " channels, filter has " << f;
-  if (filter->isPerAxis() && *filter->axis != fDim)
+  if (filter->isPerAxis() && *filter->axis != fd.f)
     return emitOpError() << "filter must be quantized per axis on its output "
                             "channel dimension ("
-                         << fDim << "), got " << *filter->axis;
+                         << fd.f << "), got " << *filter->axis;
 
   if (failed(
           verifyAccumulation(*this, cg * kernel[0] * kernel[1], *in, *filter)))

@@ -33,20 +33,6 @@ FailureOr<FixedPointMultiplier> qmlir::qnn::quantizeMultiplier(double m) {
   return result;
 }
 
-NudgedRange qmlir::qnn::nudgeRange(double min, double max, int64_t numBits,
-                                   bool narrowRange) {
-  NudgedRange r;
-  r.qmin = narrowRange ? 1.0f : 0.0f;
-  r.qmax = static_cast<float>((1ll << numBits) - 1);
-  float mn = static_cast<float>(min), mx = static_cast<float>(max);
-  r.scale = (mx - mn) / (r.qmax - r.qmin);
-  float z = r.qmin - mn / r.scale;
-  r.zeroPoint = z < r.qmin ? r.qmin : z > r.qmax ? r.qmax : std::round(z);
-  r.min = (r.qmin - r.zeroPoint) * r.scale;
-  r.max = (r.qmax - r.zeroPoint) * r.scale;
-  return r;
-}
-
 int64_t QuantParams::maxAbsOffset() const {
   int64_t result = 0;
   for (int64_t zp : zeroPoints)

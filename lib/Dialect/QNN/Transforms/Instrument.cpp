@@ -2,54 +2,21 @@
 //
 // Part of the qmlir project.
 //
-// qnn-fake-quant-from-qdq, qnn-instrument and qnn-expose-observed: the
-// passes that prepare a float model for calibration and quantization.
-//
 //===----------------------------------------------------------------------===//
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
-#include "mlir/Dialect/Quant/IR/Quant.h"
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 
 namespace qmlir::qnn {
-#define GEN_PASS_DEF_QNNFAKEQUANTFROMQDQ
 #define GEN_PASS_DEF_QNNINSTRUMENT
-#define GEN_PASS_DEF_QNNEXPOSEOBSERVED
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
 } // namespace qmlir::qnn
 
 using namespace mlir;
 using namespace qmlir::qnn;
-
-namespace {
-
-struct FakeQuantFromQDQPass
-    : qmlir::qnn::impl::QNNFakeQuantFromQDQBase<FakeQuantFromQDQPass> {
-  void runOnOperation() override {
-    getOperation().walk([](quant::DequantizeCastOp dcast) {
-      auto qcast = dcast.getInput().getDefiningOp<quant::QuantizeCastOp>();
-      if (!qcast || !qcast->hasOneUse() ||
-          qcast.getInput().getType() != dcast.getType() ||
-          !isa<RankedTensorType>(dcast.getType()))
-        return;
-      Type element = getElementTypeOrSelf(qcast.getType());
-      if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(
-              element))
-        return;
-      OpBuilder b(dcast);
-      auto fq = FakeQuantOp::create(b, dcast.getLoc(), dcast.getType(),
-                                    qcast.getInput());
-      fq.setQtypeAttr(TypeAttr::get(element));
-      dcast.replaceAllUsesWith(fq.getResult());
-      dcast.erase();
-      qcast.erase();
-    });
-  }
-};
 
 /// The id stem of a location: a name, a file position or a fallback.
 static std::string locationName(Location loc) {
@@ -75,6 +42,7 @@ static bool isFloatTensor(Type type) {
   return t && isa<FloatType>(t.getElementType());
 }
 
+namespace {
 struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
   void runOnOperation() override {
     llvm::StringMap<unsigned> uses;
@@ -128,37 +96,4 @@ struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
     }
   }
 };
-
-struct ExposeObservedPass
-    : qmlir::qnn::impl::QNNExposeObservedBase<ExposeObservedPass> {
-  void runOnOperation() override {
-    for (auto func : getOperation().getOps<func::FuncOp>()) {
-      SmallVector<ObserveOp> probes;
-      func.walk([&](ObserveOp op) { probes.push_back(op); });
-      if (probes.empty())
-        continue;
-      if (!func.getBody().hasOneBlock()) {
-        func.emitError("qnn-expose-observed needs a single-block function");
-        return signalPassFailure();
-      }
-      auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-      SmallVector<Value> observed;
-      SmallVector<Attribute> ids;
-      for (ObserveOp probe : probes) {
-        observed.push_back(probe.getInput());
-        ids.push_back(probe.getIdAttr());
-        probe.replaceAllUsesWith(probe.getInput());
-        probe.erase();
-      }
-      SmallVector<Value> results(ret.getOperands());
-      llvm::append_range(results, observed);
-      ret->setOperands(results);
-      func.setFunctionType(FunctionType::get(&getContext(),
-                                             func.getArgumentTypes(),
-                                             ValueRange(results).getTypes()));
-      func->setAttr(kObservedAttrName, ArrayAttr::get(&getContext(), ids));
-    }
-  }
-};
-
 } // namespace

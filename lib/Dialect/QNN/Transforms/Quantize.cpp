@@ -15,6 +15,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/IR/QuantTypeUtils.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Dialect/QNN/Utils/QuantUtils.h"
 
 #include "qmlir/Calibration/Stats.h"
 
@@ -562,20 +563,11 @@ std::optional<quant::QuantizedType> Quantizer::qatType(Value v) {
       return cast<quant::QuantizedType>(*t);
     if (fq.getAxisAttr() || fq.getMin()->size() != 1)
       continue; // per-channel activation ranges: not a qnn activation type
-    // TensorFlow's nudging on [0, 255], shifted to the storage.
     if (fq.getNumBitsAttr().getInt() != 8)
       continue;
-    NudgedRange r = nudgeRange((*fq.getMin())[0], (*fq.getMax())[0], 8,
-                               fq.getNarrowRange());
-    bool isUnsigned = options.unsignedActivations;
-    int64_t shift = isUnsigned ? 0 : -128;
-    MLIRContext *ctx = func.getContext();
-    return quant::UniformQuantizedType::get(
-        isUnsigned ? 0 : quant::QuantizationFlags::Signed,
-        IntegerType::get(ctx, 8), Float32Type::get(ctx), r.scale,
-        static_cast<int64_t>(r.zeroPoint) + shift,
-        static_cast<int64_t>(r.qmin) + shift,
-        static_cast<int64_t>(r.qmax) + shift);
+    return fakeQuantActivationType(func.getContext(), (*fq.getMin())[0],
+                                   (*fq.getMax())[0], fq.getNarrowRange(),
+                                   options.unsignedActivations);
   }
   return std::nullopt;
 }
@@ -1250,24 +1242,10 @@ struct QNNQuantizePass : qmlir::qnn::impl::QNNQuantizeBase<QNNQuantizePass> {
       getOperation().emitError() << "qnn-quantize: " << message;
       signalPassFailure();
     };
-    if (activationScheme != "asymmetric" && activationScheme != "symmetric")
-      return fail("activation-scheme must be asymmetric or symmetric, got '" +
-                  activationScheme + "'");
-    if (activationType != "i8" && activationType != "u8")
-      return fail("activation-type must be i8 or u8, got '" + activationType +
-                  "'");
-    if (weightGranularity != "per-channel" && weightGranularity != "per-tensor")
-      return fail(
-          "weight-granularity must be per-channel or per-tensor, got '" +
-          weightGranularity + "'");
-    std::optional<RoundingMode> mode = symbolizeRoundingMode(rounding);
-    if (!mode)
-      return fail("rounding must be fixedpoint or fp32, got '" + rounding +
-                  "'");
-    opts.symmetric = activationScheme == "symmetric";
-    opts.unsignedActivations = activationType == "u8";
-    opts.perChannel = weightGranularity == "per-channel";
-    opts.rounding = *mode;
+    opts.symmetric = activationScheme == ActivationScheme::Symmetric;
+    opts.unsignedActivations = activationType == ActivationType::U8;
+    opts.perChannel = weightGranularity == WeightGranularity::PerChannel;
+    opts.rounding = rounding;
     opts.strict = strict;
     for (const std::string &s : skip)
       opts.skip.insert(s);

@@ -64,15 +64,6 @@ mlir::FailureOr<FixedPointMultiplier> quantizeMultiplier(double m);
 /// leave x unchanged in every rounding mode.
 inline bool isIdentityMultiplier(double m) { return scalesEqual(m, 1.0); }
 
-/// TensorFlow's FakeQuantWithMinMaxVars nudging, in f32 as TensorFlow
-/// computes it: [min, max] moved so that real 0 is one of the levels
-/// qmin..qmax (0 or 1 to 2^bits - 1), with the zero point on that scale.
-struct NudgedRange {
-  float scale, zeroPoint, qmin, qmax, min, max;
-};
-NudgedRange nudgeRange(double min, double max, int64_t numBits,
-                       bool narrowRange);
-
 /// Reads the parameters of a uniform quantized element type.
 QuantParams getQuantParams(mlir::quant::QuantizedType type);
 

@@ -9,42 +9,6 @@
 
 include "mlir/Pass/PassBase.td"
 
-def QNNExportABI : Pass<"qnn-export-abi", "::mlir::ModuleOp"> {
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
-  let summary = "Mark public functions as entry points of compiled code";
-  let description = [{
-    Gives every public `func.func` the `llvm.emit_c_interface` attribute and
-    records its tensor signature as `qnn.signature`, a `FunctionType` that
-    survives the lowering to the LLVM dialect. Runners (`quant-run`, the
-    executables of `quant-compile`) read it to know element types, storage
-    types and shapes once the function takes memref descriptors.
-
-    A tensor returned more than once is copied (`bufferization.alloc_tensor`)
-    so that every result has its own buffer.
-
-    The compiled ABI, after `qnn-lower-to-llvm`, is
-    `void _mlir_ciface_<name>(inputs..., outputs...)`, every argument a
-    pointer to a memref descriptor, results written into caller-allocated
-    buffers.
-  }];
-  let options = [
-    Option<"entry", "entry", "std::string", /*default=*/"\"\"",
-           "Only this function (default: every public function)">,
-  ];
-}
-
-def QNNStridedCopiesToLinalg : Pass<"qnn-strided-copies-to-linalg"> {
-  let summary = "Rewrite strided memref.copy into linalg.copy";
-  let description = [{
-    The LLVM lowering turns a `memref.copy` between non-contiguous buffers
-    into a call to `memrefCopy` in MLIR's runner library, which compiled
-    objects do not link. This pass rewrites those copies into `linalg.copy`,
-    which becomes loops; copies between contiguous buffers stay (they become
-    `llvm.memcpy`).
-  }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
-}
-
 def QNNFakeQuantFromQDQ : Pass<"qnn-fake-quant-from-qdq", "::mlir::func::FuncOp"> {
   let summary = "Turn quant.qcast/quant.dcast pairs into qnn.fake_quant";
   let description = [{
@@ -117,15 +81,25 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
     Option<"method", "method", "std::string", /*default=*/"\"\"",
            "Range method for every tensor (minmax, ema, percentile[:P], mse, "
            "kl); default: the stats file's choice">,
-    Option<"activationScheme", "activation-scheme", "std::string",
-           /*default=*/"\"asymmetric\"",
-           "asymmetric (zero point from the range) or symmetric">,
-    Option<"activationType", "activation-type", "std::string",
-           /*default=*/"\"i8\"", "Activation storage: i8 or u8">,
-    Option<"weightGranularity", "weight-granularity", "std::string",
-           /*default=*/"\"per-channel\"", "per-channel or per-tensor">,
-    Option<"rounding", "rounding", "std::string", /*default=*/"\"fixedpoint\"",
-           "Rounding mode of the qnn ops: fixedpoint or fp32">,
+    Option<"activationScheme", "activation-scheme",
+           "::qmlir::qnn::ActivationScheme",
+           /*default=*/"::qmlir::qnn::ActivationScheme::Asymmetric",
+           "How ranges become activation parameters: asymmetric "
+           "(zero point from the range) or symmetric",
+           "::qmlir::qnn::activationSchemeValues()">,
+    Option<"activationType", "activation-type", "::qmlir::qnn::ActivationType",
+           /*default=*/"::qmlir::qnn::ActivationType::I8",
+           "Activation storage: i8 or u8",
+           "::qmlir::qnn::activationTypeValues()">,
+    Option<"weightGranularity", "weight-granularity",
+           "::qmlir::qnn::WeightGranularity",
+           /*default=*/"::qmlir::qnn::WeightGranularity::PerChannel",
+           "Scales of quantized weights: per-channel or per-tensor",
+           "::qmlir::qnn::weightGranularityValues()">,
+    Option<"rounding", "rounding", "::qmlir::qnn::RoundingMode",
+           /*default=*/"::qmlir::qnn::RoundingMode::FixedPoint",
+           "Rounding mode of the qnn ops: fixedpoint or fp32",
+           "::qmlir::qnn::roundingModeValues()">,
     ListOption<"skip", "skip", "std::string",
                "Ids (or location names) of ops to keep in float">,
     Option<"strict", "strict", "bool", /*default=*/"false",

@@ -1,4 +1,4 @@
-// RUN: quant-opt %s --qnn-strided-copies-to-linalg | FileCheck %s
+// RUN: quant-opt %s --qmlir-strided-copies-to-linalg | FileCheck %s
 
 // Strided copies become linalg.copy (loops, no runtime library); contiguous
 // ones stay memref.copy (llvm.memcpy).

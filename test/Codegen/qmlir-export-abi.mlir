@@ -1,5 +1,5 @@
-// RUN: quant-opt %s -split-input-file --qnn-export-abi | FileCheck %s
-// RUN: quant-opt %s -split-input-file --qnn-export-abi=entry=other | FileCheck %s --check-prefix=ENTRY
+// RUN: quant-opt %s -split-input-file --qmlir-export-abi | FileCheck %s
+// RUN: quant-opt %s -split-input-file --qmlir-export-abi=entry=other | FileCheck %s --check-prefix=ENTRY
 
 // Public functions get the C interface and their tensor signature; a value
 // returned twice is copied so that each result has its own buffer.

@@ -1,8 +1,8 @@
-// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qnn-int8-kernels=target=x86-64-v3 --canonicalize | FileCheck %s --check-prefix=CHECK-AVX2
-// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qnn-int8-kernels=target=avx512-vnni --canonicalize | FileCheck %s --check-prefix=CHECK-VNNI
-// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qnn-int8-kernels=target=aarch64-dotprod --canonicalize | FileCheck %s --check-prefix=CHECK-SDOT
-// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qnn-int8-kernels=target=aarch64-i8mm --canonicalize | FileCheck %s --check-prefix=CHECK-SMMLA
-// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qnn-int8-kernels=target=generic --canonicalize | FileCheck %s --check-prefix=CHECK-GENERIC
+// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qmlir-int8-kernels=target=x86-64-v3 --canonicalize | FileCheck %s --check-prefix=CHECK-AVX2
+// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qmlir-int8-kernels=target=avx512-vnni --canonicalize | FileCheck %s --check-prefix=CHECK-VNNI
+// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qmlir-int8-kernels=target=aarch64-dotprod --canonicalize | FileCheck %s --check-prefix=CHECK-SDOT
+// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qmlir-int8-kernels=target=aarch64-i8mm --canonicalize | FileCheck %s --check-prefix=CHECK-SMMLA
+// RUN: quant-opt %s -split-input-file --convert-qnn-to-linalg --canonicalize --qmlir-int8-kernels=target=generic --canonicalize | FileCheck %s --check-prefix=CHECK-GENERIC
 
 !x = !quant.uniform<i8:f32, 0.05:-3>
 !w = !quant.uniform<i8<-127:127>:f32, 0.02>

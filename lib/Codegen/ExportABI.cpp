@@ -4,24 +4,22 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Codegen/Passes.h"
+
+#include "qmlir/ABI/ABI.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
-#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 
-namespace qmlir::qnn {
-#define GEN_PASS_DEF_QNNEXPORTABI
-#define GEN_PASS_DEF_QNNSTRIDEDCOPIESTOLINALG
-#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
-} // namespace qmlir::qnn
+namespace qmlir {
+#define GEN_PASS_DEF_EXPORTABIPASS
+#include "qmlir/Codegen/Passes.h.inc"
+} // namespace qmlir
 
 using namespace mlir;
 
 namespace {
-struct QNNExportABIPass : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
+struct ExportABIPass : qmlir::impl::ExportABIPassBase<ExportABIPass> {
   using Base::Base;
   void runOnOperation() override {
     for (auto func : getOperation().getOps<func::FuncOp>()) {
@@ -30,7 +28,7 @@ struct QNNExportABIPass : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
         continue;
       func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                     UnitAttr::get(&getContext()));
-      func->setAttr(qmlir::qnn::kSignatureAttrName,
+      func->setAttr(qmlir::abi::kSignatureAttrName,
                     TypeAttr::get(func.getFunctionType()));
       // Each result gets its own buffer: a value returned twice is copied.
       func.walk([](func::ReturnOp ret) {
@@ -45,25 +43,6 @@ struct QNNExportABIPass : qmlir::qnn::impl::QNNExportABIBase<QNNExportABIPass> {
         }
       });
     }
-  }
-};
-
-struct StridedCopiesToLinalgPass
-    : qmlir::qnn::impl::QNNStridedCopiesToLinalgBase<
-          StridedCopiesToLinalgPass> {
-  void runOnOperation() override {
-    getOperation()->walk([](memref::CopyOp copy) {
-      auto contiguous = [](Value v) {
-        auto type = dyn_cast<MemRefType>(v.getType());
-        return type && type.getLayout().isIdentity();
-      };
-      if (contiguous(copy.getSource()) && contiguous(copy.getTarget()))
-        return;
-      OpBuilder b(copy);
-      linalg::CopyOp::create(b, copy.getLoc(), copy.getSource(),
-                             copy.getTarget());
-      copy.erase();
-    });
   }
 };
 } // namespace

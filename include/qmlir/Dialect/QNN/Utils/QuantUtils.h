@@ -1,0 +1,35 @@
+//===- QuantUtils.h - Quantization knowledge shared by passes ---*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+// What the quantizer and the lowering must agree on beyond the types
+// themselves: how a fake-quant range becomes levels and parameters.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_DIALECT_QNN_UTILS_QUANTUTILS_H
+#define QMLIR_DIALECT_QNN_UTILS_QUANTUTILS_H
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
+namespace qmlir::qnn {
+
+/// TensorFlow's FakeQuantWithMinMaxVars nudging, in f32 as TensorFlow
+/// computes it: [min, max] moved so that real 0 is one of the levels
+/// qmin..qmax (0 or 1 to 2^bits - 1), with the zero point on that scale.
+struct NudgedRange {
+  float scale, zeroPoint, qmin, qmax, min, max;
+};
+NudgedRange nudgeRange(double min, double max, int64_t numBits,
+                       bool narrowRange);
+
+/// The 8-bit per-tensor type whose levels are those of an 8-bit fake_quant
+/// over [min, max]: the nudged levels 0..255 (1..255 narrow), shifted by
+/// -128 for i8 storage.
+mlir::quant::UniformQuantizedType
+fakeQuantActivationType(mlir::MLIRContext *ctx, double min, double max,
+                        bool narrowRange, bool isUnsigned);
+
+} // namespace qmlir::qnn
+
+#endif // QMLIR_DIALECT_QNN_UTILS_QUANTUTILS_H
