@@ -19,6 +19,8 @@
 
 #define NUM_IN QMLIR_MAIN_NUM_INPUTS
 #define NUM_ALL (QMLIR_MAIN_NUM_INPUTS + QMLIR_MAIN_NUM_OUTPUTS)
+/* An input array may hold samples: one dimension more than the model's. */
+#define MAX_ARRAY_RANK (QMLIR_MAIN_MAX_RANK + 1)
 
 static void fail(const char *fmt, const char *a, const char *b) {
   fprintf(stderr, "qmlir-runner: error: ");
@@ -30,7 +32,7 @@ static void fail(const char *fmt, const char *a, const char *b) {
 typedef struct {
   char descr[8];
   int rank;
-  int64_t shape[9];
+  int64_t shape[MAX_ARRAY_RANK];
   char *data;
   size_t bytes;
 } array_t;
@@ -76,7 +78,7 @@ static array_t read_npy(const char *path) {
       ++p;
     if (*p == ')')
       break;
-    if (a.rank == 9)
+    if (a.rank == MAX_ARRAY_RANK)
       fail("%s: too many dimensions%s", path, "");
     a.shape[a.rank] = strtoll(p, &p, 10);
     n *= a.shape[a.rank++];
@@ -93,7 +95,8 @@ static array_t read_npy(const char *path) {
 
 static void write_npy(const char *path, const char *descr, int rank,
                       const int64_t *shape, const char *data, size_t bytes) {
-  char header[256], dims[200] = "";
+  /* Up to 20 digits and ", " per dimension. */
+  char dims[22 * MAX_ARRAY_RANK + 2] = "", header[sizeof dims + 128];
   for (int i = 0; i < rank; ++i)
     sprintf(dims + strlen(dims), "%s%lld", i ? ", " : "", (long long)shape[i]);
   if (rank == 1)
@@ -192,7 +195,7 @@ int main(int argc, char **argv) {
       bytes[i] *= (size_t)qmlir_main_shapes[i][d];
     out[i] = i < NUM_IN ? NULL : malloc(bytes[i] * (size_t)count + 1);
   }
-  static int64_t words[NUM_ALL][3 + 16];
+  static int64_t words[NUM_ALL][3 + 2 * QMLIR_MAIN_MAX_RANK];
   void *args[NUM_ALL];
   struct timespec t0, t1;
   clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -221,7 +224,7 @@ int main(int argc, char **argv) {
             (long long)count, us);
   }
   for (int i = NUM_IN; i < NUM_ALL; ++i) {
-    int64_t shape[10];
+    int64_t shape[MAX_ARRAY_RANK];
     int rank = 0;
     if (samples >= 0)
       shape[rank++] = samples;

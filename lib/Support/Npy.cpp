@@ -6,12 +6,15 @@
 
 #include "qmlir/Support/Npy.h"
 
+#include "llvm/ADT/APFloat.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CRC.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <cstring>
 
 using namespace llvm;
 using namespace qmlir::npy;
@@ -47,6 +50,36 @@ int64_t Array::numElements() const {
   for (int64_t d : shape)
     n *= d;
   return n;
+}
+
+std::vector<float> Array::floats() const {
+  int64_t n = numElements();
+  std::vector<float> values(n);
+  for (int64_t i = 0; i < n; ++i) {
+    const char *p = data.data() + i * itemSize(dtype);
+    switch (dtype) {
+    case DType::F16: {
+      uint16_t bits;
+      std::memcpy(&bits, p, 2);
+      values[i] =
+          llvm::APFloat(llvm::APFloat::IEEEhalf(), llvm::APInt(16, bits))
+              .convertToFloat();
+      break;
+    }
+    case DType::F32:
+      std::memcpy(&values[i], p, 4);
+      break;
+    case DType::F64: {
+      double d;
+      std::memcpy(&d, p, 8);
+      values[i] = static_cast<float>(d);
+      break;
+    }
+    default:
+      llvm_unreachable("not a float array");
+    }
+  }
+  return values;
 }
 
 static Error fail(StringRef path, const Twine &message) {

@@ -65,7 +65,7 @@ def main(argv=None):
         elif a.command == "run":
             tools.call([tools.tool("quant-run"), a.model] + ["--input=" + i for i in a.input]
                        + ["--output=" + o for o in a.output])
-    except (onnx_import.ImportError, tools.ToolError, OSError) as e:
+    except (onnx_import.OnnxImportError, tools.ToolError, OSError) as e:
         print("qmlir: error: %s" % str(e).strip(), file=sys.stderr)
         return 1
     return 0

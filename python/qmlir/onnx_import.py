@@ -8,7 +8,7 @@ The module's @main takes the ONNX graph inputs in order (initializers are
 constants) and returns its outputs. Every op carries its ONNX output name as
 a location, which becomes the calibration id of the tensor. Quantization
 parameters (scales, zero points) must be constants: static quantization is
-what qnn expresses. An unsupported op or attribute raises ImportError naming
+what qnn expresses. An unsupported op or attribute raises OnnxImportError naming
 the node, never a silently different graph.
 """
 
@@ -17,11 +17,18 @@ import onnx
 from onnx import numpy_helper, shape_inference
 
 from .reference import QType
-from .testing import dense_str, qtype_str, tensor_str
+from .mlir_text import dense, dense_str, float_literal, qtype_str, tensor_str
 
 
-class ImportError(Exception):  # noqa: A001 - the importer's own error
-    pass
+class OnnxImportError(Exception):
+    """An ONNX model the importer cannot represent, naming the node."""
+
+
+def __getattr__(name):
+    # The error's name before 0.2 (it shadowed the builtin); kept one release.
+    if name == "ImportError":
+        return OnnxImportError
+    raise AttributeError("module %r has no attribute %r" % (__name__, name))
 
 
 F32 = "f32"
@@ -42,36 +49,12 @@ class Value:
         return tensor_str(self.shape, e)
 
 
-def _float_literal(x):
-    x = float(x)
-    if np.isnan(x):
-        return "0x7FC00000"
-    if np.isinf(x):
-        return "0x7F800000" if x > 0 else "0xFF800000"
-    return "%.9e" % x
-
-
-def _dense(array, element):
-    a = np.asarray(array)
-    if element == F32:
-        flat = a.reshape(-1)
-        if flat.size and np.all(flat == flat[0]):
-            return "dense<%s>" % _float_literal(flat[0])
-
-        def nest(x):
-            if x.ndim == 0:
-                return _float_literal(x)
-            return "[" + ", ".join(nest(v) for v in x) + "]"
-        return "dense<%s>" % nest(a)
-    return dense_str(a, int(element[1:]))
-
-
 class Importer:
     def __init__(self, model):
         try:
             model = shape_inference.infer_shapes(model)
         except Exception as e:  # noqa: BLE001 - reported as an import error
-            raise ImportError("ONNX shape inference failed: %s" % e)
+            raise OnnxImportError("ONNX shape inference failed: %s" % e)
         self.model = model
         self.graph = model.graph
         self.lines, self.n = [], 0
@@ -99,7 +82,7 @@ class Importer:
 
     def fail(self, message):
         n = self.node
-        raise ImportError("node '%s' (%s): %s" % (n.name or n.output[0], n.op_type, message))
+        raise OnnxImportError("node '%s' (%s): %s" % (n.name or n.output[0], n.op_type, message))
 
     def const(self, array, element=None):
         a = np.asarray(array)
@@ -108,7 +91,7 @@ class Importer:
             self.fail("constant of type %s is not supported" % a.dtype)
         if element == F32:
             a = a.astype(np.float32)
-        return Value(self.emit("arith.constant %s : %s" % (_dense(a, element), tensor_str(a.shape, element))),
+        return Value(self.emit("arith.constant %s : %s" % (dense(a, element), tensor_str(a.shape, element))),
                      a.shape, element)
 
     def const_quantized(self, array, qtype):
@@ -123,7 +106,7 @@ class Importer:
         return self.emit("tensor.empty() : %s" % tensor_str(shape, element))
 
     def fill(self, shape, value, element=F32):
-        c = self.emit("arith.constant %s : %s" % (_float_literal(value) if element == F32 else int(value), element))
+        c = self.emit("arith.constant %s : %s" % (float_literal(value) if element == F32 else int(value), element))
         e = self.empty(shape, element)
         t = tensor_str(shape, element)
         return self.emit("linalg.fill ins(%s : %s) outs(%s : %s) -> %s" % (c, element, e, t, t))
@@ -458,7 +441,7 @@ class Importer:
             if len(node.input) <= i or not node.input[i]:
                 continue
             if node.input[i] in self.constants:
-                ops.append((op, _float_literal(float(self.constants[node.input[i]])), None))
+                ops.append((op, float_literal(float(self.constants[node.input[i]])), None))
             else:
                 ins.append(self.fvalue(node.input[i]))
                 ops.append((op, None, len(ins) - 1))
@@ -535,7 +518,7 @@ class Importer:
     def scalar_mul(self, v, factor, loc):
         if factor == 1.0:
             return v
-        c = _float_literal(factor)
+        c = float_literal(factor)
         return self.broadcast([v], loc, lambda x: (
             ["%%f = arith.constant %s : f32" % c, "%%r = arith.mulf %s, %%f : f32" % x[0]], "%r"))
 
@@ -588,7 +571,7 @@ class Importer:
         if not any(pads):
             return x
         shape = [x.shape[0], x.shape[1], x.shape[2] + pads[0] + pads[2], x.shape[3] + pads[1] + pads[3]]
-        c = self.emit("arith.constant %s : f32" % _float_literal(value))
+        c = self.emit("arith.constant %s : f32" % float_literal(value))
         name = self.emit("tensor.pad %s low[0, 0, %d, %d] high[0, 0, %d, %d] {\n  ^bb0(%%i: index, %%j: index, "
                          "%%k: index, %%l: index):\n    tensor.yield %s : f32\n  } : %s to %s" % (
                              x.name, pads[0], pads[1], pads[2], pads[3], c, x.type, tensor_str(shape, F32)), loc)
@@ -762,7 +745,7 @@ class Importer:
             t = inp.type.tensor_type
             shape = self.shapes.get(inp.name)
             if shape is None or any(d < 0 for d in shape):
-                raise ImportError("graph input '%s' needs a static shape" % inp.name)
+                raise OnnxImportError("graph input '%s' needs a static shape" % inp.name)
             dtype = _np_dtype(t.elem_type)
             if dtype in (np.dtype(np.uint8), np.dtype(np.int8)):
                 # Raw quantized storage: the consuming op gives its type.
@@ -771,7 +754,7 @@ class Importer:
             elif dtype in NP_ELEMENT:
                 v = Value("%%arg%d" % len(self.args), shape, NP_ELEMENT[dtype])
             else:
-                raise ImportError("graph input '%s' has unsupported type %s" % (inp.name, dtype))
+                raise OnnxImportError("graph input '%s' has unsupported type %s" % (inp.name, dtype))
             self.args.append(v)
             self.values[inp.name] = v
         for node in self.graph.node:
@@ -799,7 +782,7 @@ class Importer:
             results.append(v)
         for v in self.args:
             if v.element is None:
-                raise ImportError("graph input %s is integer data no quantized op consumes" % v.name)
+                raise OnnxImportError("graph input %s is integer data no quantized op consumes" % v.name)
         sig_args = ", ".join("%s: %s" % (v.name, v.type) for v in self.args)
         sig_res = ", ".join(v.type for v in results)
         body = "\n".join(self.lines)

@@ -2,43 +2,8 @@
 
 import numpy as np
 
+from .mlir_text import dense_str, qtype_str, tensor_str
 from .reference import QType
-
-
-def fmt_scale(s):
-    # MLIR float literals need a '.'; 17 significant digits round-trip.
-    return "%.17e" % s
-
-
-def qtype_str(t, expressed="f32"):
-    storage = t.storage
-    if t.narrowed:
-        storage += "<%d:%d>" % (t.qmin, t.qmax)
-    if t.axis is None:
-        return "!quant.uniform<%s:%s, %s:%d>" % (storage, expressed, fmt_scale(t.scales[0]), t.zero_points[0])
-    params = ",".join("%s:%d" % (fmt_scale(s), z) for s, z in zip(t.scales, t.zero_points))
-    return "!quant.uniform<%s:%s:%d, {%s}>" % (storage, expressed, t.axis, params)
-
-
-def tensor_str(shape, element):
-    return "tensor<%s>" % "x".join([str(d) for d in shape] + [element])
-
-
-def dense_str(values, bits):
-    """A dense<...> literal of signless `bits`-wide integers (unsigned
-    values are written as their two's-complement bit pattern)."""
-    a = np.asarray(values).astype(np.int64)
-    a = np.where(a >= 1 << (bits - 1), a - (1 << bits), a)
-    flat = a.reshape(-1)
-    if flat.size and np.all(flat == flat[0]):
-        return "dense<%d>" % flat[0]
-
-    def nest(x):
-        if x.ndim == 0:
-            return str(int(x))
-        return "[" + ", ".join(nest(y) for y in x) + "]"
-
-    return "dense<%s>" % nest(a)
 
 
 class ModuleBuilder:

@@ -17,7 +17,7 @@ import onnx
 from onnx import numpy_helper
 
 from qmlir import tools
-from qmlir.onnx_import import ImportError as OnnxImportError
+from qmlir.onnx_import import OnnxImportError
 from qmlir.onnx_import import import_model
 
 DATA = "/usr/share/libonnx-testdata/data/node"

@@ -14,7 +14,7 @@ import onnx_conformance  # noqa: E402
 
 import qmlir  # noqa: E402
 from qmlir import tools  # noqa: E402
-from qmlir.onnx_import import ImportError as OnnxImportError  # noqa: E402
+from qmlir.onnx_import import OnnxImportError  # noqa: E402
 from qmlir.onnx_import import import_model  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -49,6 +49,13 @@ def graph(op, **attrs):
 def test_unsupported_op_names_node_and_op():
     with pytest.raises(OnnxImportError, match=r"node 'my_node' \(Erf\): op is not supported"):
         import_model(graph("Erf"))
+
+
+def test_import_error_keeps_its_old_name_without_shadowing_the_builtin():
+    from qmlir import onnx_import
+    assert onnx_import.ImportError is OnnxImportError
+    assert "ImportError" not in vars(onnx_import)
+    assert not issubclass(OnnxImportError, ImportError)
 
 
 def test_unsupported_attribute_is_refused():

@@ -163,9 +163,8 @@ int main(int argc, char **argv) {
       [&](int64_t s, int64_t samples,
           const std::vector<npy::Array> &results) -> llvm::Error {
         for (size_t i = first; i < results.size(); ++i) {
-          const npy::Array &r = results[i];
-          llvm::ArrayRef<float> values(
-              reinterpret_cast<const float *>(r.data.data()), r.numElements());
+          // qnn-instrument probes every float type.
+          std::vector<float> values = results[i].floats();
           if (llvm::any_of(values, [](float v) { return !std::isfinite(v); }))
             return llvm::createStringError(
                 llvm::inconvertibleErrorCode(),

@@ -150,21 +150,25 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
      << "#define QMLIR_" << upper << "_NUM_OUTPUTS " << outputs.size() << "\n";
   SmallVector<TensorSpec> all(inputs);
   all.append(outputs.begin(), outputs.end());
+  size_t maxRank = 1;
+  for (const TensorSpec &spec : all)
+    maxRank = std::max(maxRank, spec.shape.size());
   SmallVector<std::string> ranks, shapes, bytes, dtypes;
   for (const TensorSpec &spec : all) {
     ranks.push_back(std::to_string(spec.shape.size()));
     SmallVector<std::string> dims;
     for (int64_t d : spec.shape)
       dims.push_back(std::to_string(d));
-    dims.resize(std::max<size_t>(dims.size(), 1), "0");
+    dims.resize(maxRank, "0");
     shapes.push_back("{" + llvm::join(dims, ", ") + "}");
     bytes.push_back(std::to_string(npy::itemSize(spec.dtype)));
     dtypes.push_back(("\"" + npy::descr(spec.dtype) + "\"").str());
   }
   os << "static const int64_t qmlir_" << fn << "_ranks[] = {"
      << llvm::join(ranks, ", ") << "};\n"
-     << "static const int64_t qmlir_" << fn << "_shapes[][8] = {"
-     << llvm::join(shapes, ", ") << "};\n"
+     << "#define QMLIR_" << upper << "_MAX_RANK " << maxRank << "\n"
+     << "static const int64_t qmlir_" << fn << "_shapes[][" << maxRank
+     << "] = {" << llvm::join(shapes, ", ") << "};\n"
      << "static const int64_t qmlir_" << fn << "_element_bytes[] = {"
      << llvm::join(bytes, ", ") << "};\n"
      << "static const char *const qmlir_" << fn << "_dtypes[] = {"

@@ -65,7 +65,8 @@ struct StatsFile {
   std::string defaultMethod = "minmax";
   std::string model;
   llvm::StringMap<TensorStats> tensors;
-  /// Ids in the order they were first seen, for a stable file.
+  /// The order write() lists tensors in: the model's (qnn-instrument's)
+  /// after calibration, sorted after read().
   std::vector<std::string> order;
 
   llvm::Error write(llvm::StringRef path) const;

@@ -50,6 +50,10 @@ def Int8KernelsPass : Pass<"qmlir-int8-kernels", "::mlir::ModuleOp"> {
     accumulator registers before they are stored: the `i32` tensor never
     reaches memory.
 
+    `remark-skipped` reports every integer contraction the kernels do not
+    take, and why (a non-constant right-hand side, unsigned weights on an
+    i8-dot target, a depthwise window over 64 taps, ...).
+
     `target=host` picks the widest target of the machine the pass runs on;
     `target=generic` leaves the function unchanged.
   }];
@@ -58,6 +62,9 @@ def Int8KernelsPass : Pass<"qmlir-int8-kernels", "::mlir::ModuleOp"> {
            /*default=*/"::qmlir::hostKernelTarget()",
            "Kernel target (default: host, the widest this machine runs)",
            "::qmlir::KernelTargetValues()">,
+    Option<"remarkSkipped", "remark-skipped", "bool", /*default=*/"false",
+           "Remark on each integer contraction left to the generic "
+           "lowering, with the reason">,
   ];
   let dependentDialects = [
     "::mlir::affine::AffineDialect",

@@ -37,6 +37,8 @@ struct Array {
   std::vector<char> data; // C order, little-endian
 
   int64_t numElements() const;
+  /// The elements of a float array (f16, f32 or f64) as f32.
+  std::vector<float> floats() const;
 };
 
 /// Reads an .npy file (one array) or an .npz archive (its members in archive

@@ -25,7 +25,8 @@ import numpy as np
 
 from qmlir import reference as ref
 from qmlir.reference import QType
-from qmlir.testing import ModuleBuilder, Rng, qtype_str, tensor_str
+from qmlir.mlir_text import qtype_str, tensor_str
+from qmlir.testing import ModuleBuilder, Rng
 
 MODES = ["fixedpoint", "fp32"]
 SAMPLES = 3

@@ -16,7 +16,8 @@ import numpy as np
 
 from qmlir import reference as ref
 from qmlir.reference import QType
-from qmlir.testing import ModuleBuilder, Rng, qtype_str, tensor_str
+from qmlir.mlir_text import qtype_str, tensor_str
+from qmlir.testing import ModuleBuilder, Rng
 
 MODES = ["fixedpoint", "fp32"]
 
@@ -67,7 +68,7 @@ def gen_matmul(m, rng, S, long_k=False, kernel=False):
     M, N = rng.r.randint(1, 5), rng.r.randint(1, 9)
     K = rng.r.randint(1, 40)
     if kernel:
-        # Shapes across the qnn-int8-kernels tiles: row, column and k tails.
+        # Shapes across the qmlir-int8-kernels tiles: row, column and k tails.
         sx = rng.choice(["i8", "u8"])
         batch, M, N, K = [], rng.r.randint(1, 27), rng.r.randint(1, 70), rng.r.randint(1, 300)
     per_axis = rng.chance(0.5)

@@ -1,0 +1,38 @@
+//===- Quantizer.h - Float linalg to qnn, one function ----------*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef QMLIR_LIB_DIALECT_QNN_TRANSFORMS_QUANTIZER_H
+#define QMLIR_LIB_DIALECT_QNN_TRANSFORMS_QUANTIZER_H
+
+#include "qmlir/Calibration/Stats.h"
+#include "qmlir/Dialect/QNN/IR/QNNDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/StringSet.h"
+
+namespace qmlir::qnn {
+
+/// The decisions of qnn-quantize's options, parsed.
+struct QuantizerOptions {
+  std::optional<calibration::Method> method;
+  bool symmetric = false;
+  bool unsignedActivations = false;
+  bool perChannel = true;
+  RoundingMode rounding = RoundingMode::FixedPoint;
+  llvm::StringSet<> skip;
+  bool strict = false;
+};
+
+/// Rewrites the float ops of `func` that have a qnn form, with parameters
+/// from `stats` (may be null) or quantization-aware fake_quants. Fails only
+/// in strict mode, after reporting the ops it had to keep in float.
+mlir::LogicalResult quantizeFunction(mlir::func::FuncOp func,
+                                     const QuantizerOptions &options,
+                                     const calibration::StatsFile *stats);
+
+} // namespace qmlir::qnn
+
+#endif // QMLIR_LIB_DIALECT_QNN_TRANSFORMS_QUANTIZER_H

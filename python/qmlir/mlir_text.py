@@ -1,0 +1,66 @@
+"""MLIR text of types and constants, shared by the ONNX importer, the
+reference tests and the random model generators."""
+
+import numpy as np
+
+
+def fmt_scale(s):
+    # MLIR float literals need a '.'; 17 significant digits round-trip.
+    return "%.17e" % s
+
+
+def qtype_str(t, expressed="f32"):
+    storage = t.storage
+    if t.narrowed:
+        storage += "<%d:%d>" % (t.qmin, t.qmax)
+    if t.axis is None:
+        return "!quant.uniform<%s:%s, %s:%d>" % (storage, expressed, fmt_scale(t.scales[0]), t.zero_points[0])
+    params = ",".join("%s:%d" % (fmt_scale(s), z) for s, z in zip(t.scales, t.zero_points))
+    return "!quant.uniform<%s:%s:%d, {%s}>" % (storage, expressed, t.axis, params)
+
+
+def tensor_str(shape, element):
+    return "tensor<%s>" % "x".join([str(d) for d in shape] + [element])
+
+
+def dense_str(values, bits):
+    """A dense<...> literal of signless `bits`-wide integers (unsigned
+    values are written as their two's-complement bit pattern)."""
+    a = np.asarray(values).astype(np.int64)
+    a = np.where(a >= 1 << (bits - 1), a - (1 << bits), a)
+    flat = a.reshape(-1)
+    if flat.size and np.all(flat == flat[0]):
+        return "dense<%d>" % flat[0]
+
+    def nest(x):
+        if x.ndim == 0:
+            return str(int(x))
+        return "[" + ", ".join(nest(y) for y in x) + "]"
+
+    return "dense<%s>" % nest(a)
+
+
+def float_literal(x):
+    """An f32 literal MLIR parses exactly (NaN and Inf as hex)."""
+    x = float(x)
+    if np.isnan(x):
+        return "0x7FC00000"
+    if np.isinf(x):
+        return "0x7F800000" if x > 0 else "0xFF800000"
+    return "%.9e" % x
+
+
+def dense(array, element):
+    """A dense<...> literal of `array` as MLIR element type `element`."""
+    a = np.asarray(array)
+    if element == "f32":
+        flat = a.reshape(-1)
+        if flat.size and np.all(flat == flat[0]):
+            return "dense<%s>" % float_literal(flat[0])
+
+        def nest(x):
+            if x.ndim == 0:
+                return float_literal(x)
+            return "[" + ", ".join(nest(v) for v in x) + "]"
+        return "dense<%s>" % nest(a)
+    return dense_str(a, int(element[1:]))
