@@ -45,27 +45,8 @@ const KernelTargetInfo &qmlir::kernelTargetInfo(KernelTarget target) {
   llvm_unreachable("kernel target missing from the table");
 }
 
-std::optional<KernelTarget> qmlir::parseKernelTarget(llvm::StringRef name) {
-  if (name == "host")
-    return hostKernelTarget();
-  for (const KernelTargetInfo &info : targets)
-    if (name == info.name || (!info.alias.empty() && name == info.alias))
-      return info.target;
-  return std::nullopt;
-}
-
 llvm::StringRef qmlir::kernelTargetName(KernelTarget target) {
   return kernelTargetInfo(target).name;
-}
-
-std::string qmlir::kernelTargetNames() {
-  std::string names = "host";
-  for (const KernelTargetInfo &info : targets) {
-    names += ", " + info.name.str();
-    if (!info.alias.empty())
-      names += " (" + info.alias.str() + ")";
-  }
-  return names;
 }
 
 /// Whether `features` ("+avx2,-avx512f") enables `name`; later entries

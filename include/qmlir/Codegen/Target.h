@@ -84,13 +84,7 @@ llvm::ArrayRef<KernelTargetInfo> kernelTargets();
 
 const KernelTargetInfo &kernelTargetInfo(KernelTarget target);
 
-/// Parses a target name or alias, or `host`.
-std::optional<KernelTarget> parseKernelTarget(llvm::StringRef name);
-
 llvm::StringRef kernelTargetName(KernelTarget target);
-
-/// "host, generic, x86-64-v3 (avx2), ...", for messages.
-std::string kernelTargetNames();
 
 /// The widest kernel target that `triple` with the LLVM `features` string
 /// ("+avx2,+fma") can run.
