@@ -223,6 +223,18 @@ int main(int argc, char **argv) {
     fprintf(stderr, "%ld runs x %lld samples: %.2f us per sample\n", repeat,
             (long long)count, us);
   }
+  /* Compiled code stores an i4 in the low bits of its byte: widen it so
+     the byte holds the value, as quant-run does. */
+  for (int i = NUM_IN; i < NUM_ALL; ++i) {
+    int bits = qmlir_main_sub_byte_bits[i];
+    if (!bits)
+      continue;
+    int shift = 8 - bits, is_signed = qmlir_main_dtypes[i][1] == 'i';
+    for (size_t j = 0; j < bytes[i] * (size_t)count; ++j) {
+      unsigned char u = (unsigned char)(out[i][j] << shift);
+      out[i][j] = is_signed ? (char)((signed char)u >> shift) : (char)(u >> shift);
+    }
+  }
   for (int i = NUM_IN; i < NUM_ALL; ++i) {
     int64_t shape[MAX_ARRAY_RANK];
     int rank = 0;

@@ -8,7 +8,7 @@
 
 #include "qmlir/ABI/ABI.h"
 
-#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 
 namespace qmlir {
@@ -30,18 +30,6 @@ struct ExportABIPass : qmlir::impl::ExportABIPassBase<ExportABIPass> {
                     UnitAttr::get(&getContext()));
       func->setAttr(qmlir::abi::kSignatureAttrName,
                     TypeAttr::get(func.getFunctionType()));
-      // Each result gets its own buffer: a value returned twice is copied.
-      func.walk([](func::ReturnOp ret) {
-        llvm::DenseSet<Value> seen;
-        OpBuilder b(ret);
-        for (OpOperand &operand : ret->getOpOperands()) {
-          auto type = dyn_cast<RankedTensorType>(operand.get().getType());
-          if (!type || seen.insert(operand.get()).second)
-            continue;
-          operand.set(bufferization::AllocTensorOp::create(
-              b, ret.getLoc(), type, ValueRange{}, operand.get()));
-        }
-      });
     }
   }
 };

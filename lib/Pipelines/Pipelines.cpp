@@ -72,19 +72,23 @@ void qmlir::buildQuantizePipeline(OpPassManager &pm,
 void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
                                      const LowerToLLVMOptions &options) {
   pm.addPass(createExportABIPass(ExportABIPassOptions{options.entry}));
-  addTosaToLinalgPasses(pm.nest<func::FuncOp>());
+  // Before anything that folds: upstream folds dcast(qcast(x)) to x, which
+  // drops the rounding and clamping the pair stands for.
   pm.addPass(createConvertQNNToLinalg());
+  addTosaToLinalgPasses(pm.nest<func::FuncOp>());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addNestedPass<func::FuncOp>(createExpandFloatOpsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createInt8KernelsPass(Int8KernelsPassOptions{options.target}));
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =
       bufferization::LayoutMapOption::IdentityLayoutMap;
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createDistinctResultsPass());
   bufferization::BufferResultsToOutParamsPassOptions outParams;
   outParams.hoistStaticAllocs = true;
   outParams.modifyPublicFunctions = true;

@@ -41,8 +41,8 @@ class QType:
         return np.array(values).reshape(b)
 
     def numpy_dtype(self):
-        return {"i4": np.int8, "i8": np.int8, "u8": np.uint8, "i16": np.int16,
-                "i32": np.int32}[self.storage]
+        return {"i4": np.int8, "u4": np.uint8, "i8": np.int8, "u8": np.uint8,
+                "i16": np.int16, "u16": np.uint16, "i32": np.int32}[self.storage]
 
 
 def scales_equal(a, b):
@@ -247,7 +247,7 @@ def avg_pool2d(x, tin, tout, mode, layout, kernel, strides=(1, 1),
         count = np.full_like(count, kernel[0] * kernel[1])
     out = np.empty_like(total)
     for c in np.unique(count):
-        m = tin.scales[0] / (tout.scales[0] * int(c))
+        m = tin.scales[0] / (tout.scales[0] * max(int(c), 1))
         sel = np.broadcast_to((count == c)[None, :, :, None], total.shape)
         out[sel] = rescale(total[sel], m, mode)
     return _from_nhwc(saturate(tout.zero_points[0] + out, tout), layout)

@@ -153,7 +153,7 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
   size_t maxRank = 1;
   for (const TensorSpec &spec : all)
     maxRank = std::max(maxRank, spec.shape.size());
-  SmallVector<std::string> ranks, shapes, bytes, dtypes;
+  SmallVector<std::string> ranks, shapes, bytes, dtypes, subByte;
   for (const TensorSpec &spec : all) {
     ranks.push_back(std::to_string(spec.shape.size()));
     SmallVector<std::string> dims;
@@ -162,6 +162,7 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
     dims.resize(maxRank, "0");
     shapes.push_back("{" + llvm::join(dims, ", ") + "}");
     bytes.push_back(std::to_string(npy::itemSize(spec.dtype)));
+    subByte.push_back(std::to_string(spec.subByteBits));
     dtypes.push_back(("\"" + npy::descr(spec.dtype) + "\"").str());
   }
   os << "static const int64_t qmlir_" << fn << "_ranks[] = {"
@@ -173,6 +174,10 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
      << llvm::join(bytes, ", ") << "};\n"
      << "static const char *const qmlir_" << fn << "_dtypes[] = {"
      << llvm::join(dtypes, ", ") << "};\n"
+     << "/* Bits of sub-byte integers (i4), which travel one per byte and\n"
+        "   come out of the code in the low bits only; 0 for the rest. */\n"
+     << "static const int qmlir_" << fn << "_sub_byte_bits[] = {"
+     << llvm::join(subByte, ", ") << "};\n"
      << "/* The target features the code needs. */\n#define QMLIR_" << upper
      << "_FEATURES \"" << features << "\"\n\n#endif\n";
   return text;

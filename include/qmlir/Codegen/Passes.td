@@ -78,7 +78,6 @@ def Int8KernelsPass : Pass<"qmlir-int8-kernels", "::mlir::ModuleOp"> {
 }
 
 def ExportABIPass : Pass<"qmlir-export-abi", "::mlir::ModuleOp"> {
-  let dependentDialects = ["::mlir::bufferization::BufferizationDialect"];
   let summary = "Mark public functions as entry points of compiled code";
   let description = [{
     Gives every public `func.func` the `llvm.emit_c_interface` attribute and
@@ -86,9 +85,6 @@ def ExportABIPass : Pass<"qmlir-export-abi", "::mlir::ModuleOp"> {
     survives the lowering to the LLVM dialect. Runners (`quant-run`, the
     executables of `quant-compile`) read it to know element types, storage
     types and shapes once the function takes memref descriptors.
-
-    A tensor returned more than once is copied (`bufferization.alloc_tensor`)
-    so that every result has its own buffer.
 
     The compiled ABI, after `qnn-lower-to-llvm`, is
     `void _mlir_ciface_<name>(inputs..., outputs...)`, every argument a
@@ -111,6 +107,61 @@ def StridedCopiesToLinalgPass : Pass<"qmlir-strided-copies-to-linalg"> {
     `llvm.memcpy`).
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
+def DistinctResultsPass : Pass<"qmlir-distinct-results", "::mlir::ModuleOp"> {
+  let summary = "Give every result of an exported function its own buffer";
+  let description = [{
+    Copies a buffer that a function marked by `qmlir-export-abi` returns
+    more than once into a fresh one, so that each result has a buffer of
+    its own when `buffer-results-to-out-params` makes results
+    caller-provided (upstream's hoisting of static allocations cannot take
+    a buffer that fills two results). Runs after bufferization: a value
+    becomes a repeated result late, when canonicalization folds an op away
+    (`x * 1`, an identity reshape).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
+def ExpandFloatOpsPass : Pass<"qmlir-expand-float-ops"> {
+  let summary = "Decompose aggregated linalg ops and approximate math functions";
+  let description = [{
+    Brings the float ops a model keeps (outside quantized regions, or in a
+    float model) to what every code path lowers: linalg ops with an
+    aggregated form (`linalg.softmax`) become their generic reductions and
+    elementwise steps, and the math functions (`exp`, `log`, `tanh`, `erf`,
+    `sin`, ...) become upstream's polynomial approximations, computed in f32
+    (f16 and bf16 are extended to f32 around them).
+
+    Compiled code then calls no libm function: executables link without it,
+    and the JIT and the executables of every target give the same bits.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
+def FuseElementwisePass : Pass<"qmlir-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops, never into a reduction";
+  let description = [{
+    Upstream's elementwise fusion (`linalg-fuse-elementwise-ops`: producer
+    into consumer when the producer has one use, reshapes folded by
+    expansion, constant folding, the canonicalizations it relies on), except
+    that a producer is not fused into a consumer with reduction loops. There
+    it would be recomputed at every reduction step: a GELU or a quantize
+    step fused into a matmul runs N times per element instead of once.
+    Producers still fuse into elementwise consumers, and quantized
+    epilogues into the kernels that produce their accumulators
+    (`qmlir-int8-kernels`).
+  }];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
 }
 
 #endif // QMLIR_CODEGEN_PASSES_TD

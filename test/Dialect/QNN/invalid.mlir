@@ -524,7 +524,7 @@ func.func @add_wide(%a: tensor<2x!quant.uniform<i32:f32, 0.1>>, %b: tensor<2x!x>
 
 // (32768 + 20000)^2 > 2^31 - 1.
 func.func @mul_overflow(%a: tensor<2x!y>, %b: tensor<2x!y>) {
-  // expected-error@+1 {{product of offsets up to 2784461824 overflows i32; 16-bit operands need zero point 0}}
+  // expected-error@+1 {{product of offsets up to 2784461824 overflows i32 (16-bit operands need zero points near the middle of their range)}}
   %0 = qnn.mul %a, %b : (tensor<2x!y>, tensor<2x!y>) -> tensor<2x!y>
   return
 }
@@ -779,5 +779,25 @@ func.func @fake_quant_empty(%a: tensor<2xf32>) {
 func.func @fake_quant_bits(%a: tensor<2xf32>) {
   // expected-error@+1 {{num_bits must be in [2, 16], got 17}}
   %0 = qnn.fake_quant %a {min = array<f64: -1.0>, max = array<f64: 1.0>, num_bits = 17 : i64} : tensor<2xf32>
+  return
+}
+
+// -----
+
+// 16-bit operands pass while max offsets multiply to at most 2^31 - 1:
+// 65535 * 32768 does, 65535 * 32769 does not.
+func.func @mul_i16_offsets(%a: tensor<4x!quant.uniform<i16:f32, 0.1:-32768>>, %b: tensor<4x!quant.uniform<i16:f32, 0.1>>, %c: tensor<4x!quant.uniform<i16:f32, 0.1:1>>) {
+  %0 = qnn.mul %a, %b rounding = fixedpoint : (tensor<4x!quant.uniform<i16:f32, 0.1:-32768>>, tensor<4x!quant.uniform<i16:f32, 0.1>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  // expected-error@+1 {{product of offsets up to 2147516415 overflows i32}}
+  %1 = qnn.mul %a, %c rounding = fixedpoint : (tensor<4x!quant.uniform<i16:f32, 0.1:-32768>>, tensor<4x!quant.uniform<i16:f32, 0.1:1>>) -> tensor<4x!quant.uniform<i8:f32, 1.0>>
+  return
+}
+
+// -----
+
+// An average may be taken over padding alone (padding up to the kernel
+// size); a maximum may not.
+func.func @avg_pool_padding_reaches_kernel(%a: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.1>>) {
+  %0 = qnn.avg_pool2d %a layout = nhwc {kernel = array<i64: 2, 2>, padding = array<i64: 0, 0, 2, 0>} : tensor<1x4x4x1x!quant.uniform<i8:f32, 0.1>> -> tensor<1x5x3x1x!quant.uniform<i8:f32, 0.1>>
   return
 }

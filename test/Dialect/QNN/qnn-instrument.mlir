@@ -47,3 +47,26 @@ func.func private @helper(%x: tensor<2xf32>) -> tensor<2xf32> {
   %y = arith.addf %x, %x : tensor<2xf32> loc("fc#1")
   return %y : tensor<2xf32>
 }
+
+// -----
+
+// A pad is not observed (its -inf padding is not data), but it keeps its
+// id: the max pool sharing its location is still "pool#1".
+
+// CHECK-LABEL: func.func @padded_pool
+// CHECK: %[[P:.*]] = tensor.pad
+// CHECK-NOT: qnn.observe %[[P]]
+// CHECK: %[[M:.*]] = linalg.pooling_nhwc_max
+// CHECK: qnn.observe %[[M]] id = "pool#1"
+func.func @padded_pool(%x: tensor<1x4x4x1xf32>) -> tensor<1x2x2x1xf32> {
+  %ninf = arith.constant 0xFF800000 : f32
+  %p = tensor.pad %x low[0, 1, 1, 0] high[0, 0, 0, 0] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %ninf : f32
+  } : tensor<1x4x4x1xf32> to tensor<1x5x5x1xf32> loc("pool")
+  %w = tensor.empty() : tensor<3x3xf32>
+  %e = tensor.empty() : tensor<1x2x2x1xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%e : tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
+  %m = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : tensor<1x5x5x1xf32>, tensor<3x3xf32>) outs(%f : tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> loc("pool")
+  return %m : tensor<1x2x2x1xf32>
+}

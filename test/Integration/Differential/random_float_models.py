@@ -1,8 +1,10 @@
 """Differential testing of random float models and their quantized forms.
 
 Builds random ONNX float models (conv with strides, padding, groups and
-depthwise; relu; max and average pooling; residual add; channel concat;
-global pooling and a dense layer), imports them, calibrates and quantizes
+depthwise; relu, relu6, sigmoid and swish; max pooling with and without
+-inf padding, average pooling; residual add; channel concat; global pooling,
+a dense layer and sometimes a softmax), imports them, calibrates and
+quantizes
 them, and runs both the float and the int8 model through every path: the
 JIT (quant-run) and, with --aot, quant-compile objects for x86_64 and for
 aarch64 under qemu. All paths must agree bit for bit; the int8 model must
@@ -58,8 +60,16 @@ class Builder:
         y = self.node("Conv", [x, self.const(wt), self.const(r.randn(f) * 0.1)],
                       kernel_shape=[k, k], strides=[s, s], pads=[p, p, p, p], group=group)
         oh, ow = (h + 2 * p - k) // s + 1, (w + 2 * p - k) // s + 1
-        if r.rand() < 0.7:
+        act = r.rand()
+        if act < 0.5:
             y = self.node("Relu", [y])
+        elif act < 0.6:
+            zero, six = self.const(np.array(0.0)), self.const(np.array(6.0))
+            y = self.node("Clip", [y, zero, six])
+        elif act < 0.7:
+            y = self.node("Sigmoid", [y])  # stays float in the int8 model
+        elif act < 0.8:
+            y = self.node("Mul", [y, self.node("Sigmoid", [y])])  # swish
         return y, f, oh, ow
 
 
@@ -73,9 +83,13 @@ def random_model(rng):
         choice = rng.rand()
         if choice < 0.5 or hh < 2 or ww < 2:
             cur, cc, hh, ww = b.conv(cur, cc, hh, ww)
-        elif choice < 0.65:
+        elif choice < 0.58:
             cur = b.node("MaxPool", [cur], kernel_shape=[2, 2], strides=[2, 2])
             hh, ww = hh // 2, ww // 2
+        elif choice < 0.65:
+            # ResNet's stem pool: -inf padding, never calibration data.
+            cur = b.node("MaxPool", [cur], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
+            hh, ww = (hh - 1) // 2 + 1, (ww - 1) // 2 + 1
         elif choice < 0.8:
             cur = b.node("AveragePool", [cur], kernel_shape=[2, 2], strides=[2, 2])
             hh, ww = hh // 2, ww // 2
@@ -91,6 +105,8 @@ def random_model(rng):
     flat = b.node("Flatten", [pooled], axis=1)
     classes = int(rng.randint(2, 6))
     out = b.node("Gemm", [flat, b.const(rng.randn(classes, cc) * 0.5), b.const(rng.randn(classes) * 0.1)], transB=1)
+    if rng.rand() < 0.3:
+        out = b.node("Softmax", [out], axis=1)
     graph = helper.make_graph(
         b.nodes, "random", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, w])],
         [helper.make_tensor_value_info(out, TensorProto.FLOAT, [1, classes])], initializer=b.inits)

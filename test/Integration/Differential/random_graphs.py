@@ -3,10 +3,12 @@
 Builds random chains and small DAGs of qnn ops (conv2d with strides,
 padding, groups and depthwise, matmul, add, mul, pools, clamp, concat,
 requantize) on NHWC int8/uint8 tensors with random per-tensor and per-axis
-parameters and both rounding modes, runs every graph through every path the
-project has (quant-run's JIT and, with --aot, quant-compile's objects for
-x86_64 and for aarch64 under qemu) and compares bit for bit with the numpy
-reference. Output parameters are picked from the reference's own
+parameters and both rounding modes, entered from float through quant.qcast
+or from storage, left as i8/u8, i4/u4, i16/u16 storage, through quant.dcast,
+or through a qcast/dcast pair, runs every graph through every path the
+project has (quant-run's JIT and, with --aot, quant-compile's executables
+for x86_64 and for aarch64 under qemu) and compares bit for bit with the
+numpy reference. Output parameters are picked from the reference's own
 accumulator range, so values exercise the whole storage range rather than
 saturating.
 
@@ -76,10 +78,21 @@ class Graph:
 
     def input(self):
         N, H, W, C = 1, self.rng.r.randint(3, 8), self.rng.r.randint(3, 8), self.rng.r.randint(1, 5)
+        shape = [N, H, W, C]
         t = self.rng.qtype(self.rng.choice(["i8", "u8"]), edge=0.2)
-        vals = self.rng.data(t, [N, H, W, C], SAMPLES, edge=0.1)
-        name = self.m.arg(tt([N, H, W, C], t), vals)
-        self.add(name, [N, H, W, C], t, vals.astype(np.int64))
+        if self.rng.chance(0.3):
+            # A float input quantized by the graph (values past the range
+            # saturate; NaN goes to the zero point).
+            real = (self.rng.r.randn(SAMPLES, *shape) * t.scales[0] * 80).astype(np.float32)
+            real.reshape(-1)[0] = np.nan
+            arg = self.m.arg(tensor_str(shape, "f32"), real)
+            name = self.fresh()
+            self.m.line("%s = quant.qcast %s : %s to %s" % (name, arg, tensor_str(shape, "f32"), tt(shape, t)))
+            self.add(name, shape, t, ref.quantize(real, t))
+            return
+        vals = self.rng.data(t, shape, SAMPLES, edge=0.1)
+        name = self.m.arg(tt(shape, t), vals)
+        self.add(name, shape, t, vals.astype(np.int64))
 
     def conv(self):
         x = self.pick()
@@ -248,8 +261,35 @@ class Graph:
                 done += 1
         if self.rng.chance(0.4):
             self.dense()
+        return self.output()
+
+    def output(self):
+        """The graph's result: its storage, another storage (sub-byte and
+        16-bit included), or float through quant.dcast, possibly after a
+        qcast/dcast pair. Returns (name, type, values, numpy dtype)."""
         name, shape, t, values = self.pool[-1]
-        return name, tt(shape, t), values, t
+        k = self.rng.r.randint(5)
+        if k == 1:
+            to = self.activation_type(*self.real_range(values, t),
+                                      storage=self.rng.choice(["i4", "u4", "i16", "u16"]))
+            out = self.fresh()
+            mode = self.rng.choice(MODES)
+            self.m.line("%s = qnn.requantize %s rounding = %s : %s -> %s" % (
+                out, name, mode, tt(shape, t), tt(shape, to)))
+            return out, tt(shape, to), ref.requantize(values, t, to, mode), to.numpy_dtype()
+        if k >= 3:
+            real = self.fresh()
+            self.m.line("%s = quant.dcast %s : %s to %s" % (real, name, tt(shape, t), tensor_str(shape, "f32")))
+            values = ref.dequantize(values, t)
+            if k == 4:
+                # Requantized through a pair whose scale is not the value's.
+                t2 = self.activation_type(*self.real_range(ref.quantize(values, t), t))
+                q, out = self.fresh(), self.fresh()
+                self.m.line("%s = quant.qcast %s : %s to %s" % (q, real, tensor_str(shape, "f32"), tt(shape, t2)))
+                self.m.line("%s = quant.dcast %s : %s to %s" % (out, q, tt(shape, t2), tensor_str(shape, "f32")))
+                real, values = out, ref.dequantize(ref.quantize(values, t2), t2)
+            return real, tensor_str(shape, "f32"), values, np.float32
+        return name, tt(shape, t), values, t.numpy_dtype()
 
 
 def check_module(seed, index, graphs, work, quant_run, quant_compile, aot):
@@ -257,9 +297,9 @@ def check_module(seed, index, graphs, work, quant_run, quant_compile, aot):
     m = ModuleBuilder()
     m.dtypes = []
     for g in range(graphs):
-        name, type_str, values, t = Graph(m, rng, g).build(rng.r.randint(2, 7))
+        name, type_str, values, dtype = Graph(m, rng, g).build(rng.r.randint(2, 7))
         m.result(name, type_str, values)
-        m.dtypes.append(t.numpy_dtype())
+        m.dtypes.append(dtype)
     path = os.path.join(work, "module%d.mlir" % index)
     with open(path, "w") as f:
         f.write(m.text())
@@ -282,44 +322,50 @@ def check_module(seed, index, graphs, work, quant_run, quant_compile, aot):
             ok = False
             continue
         for g, want in enumerate(m.expected):
-            have = values[g].astype(np.int64)
-            if not np.array_equal(have, want):
-                idx = tuple(np.argwhere(have != want)[0])
-                print("FAILED: seed %d module %d graph %d differs at %s: %s %d, reference %d (%s)"
+            have = values[g]
+            if have.dtype != m.dtypes[g]:
+                print("FAILED: seed %d module %d graph %d: %s gives %s, not %s (%s)"
+                      % (seed, index, g, where, have.dtype, np.dtype(m.dtypes[g]), path))
+                ok = False
+                continue
+            same = bits(have) == bits(want.astype(m.dtypes[g]))
+            if not same.all():
+                idx = tuple(np.argwhere(~same)[0])
+                print("FAILED: seed %d module %d graph %d differs at %s: %s %r, reference %r (%s)"
                       % (seed, index, g, idx, where, have[idx], want[idx], path))
                 ok = False
     return ok
 
 
-DRIVER = os.path.join(os.path.dirname(__file__), "..", "..", "Inputs", "aot_driver.c")
-LINK = {"x86_64-linux-gnu": ["clang"], "aarch64-linux-gnu": ["aarch64-linux-gnu-gcc"]}
+def bits(a):
+    """Values compared bit for bit: floats by their encoding (NaN too)."""
+    return a.view(np.uint32) if a.dtype == np.float32 else a.astype(np.int64)
+
+
 RUN = {"x86_64-linux-gnu": [], "aarch64-linux-gnu": ["qemu-aarch64", "-cpu", "max", "-L", "/usr/aarch64-linux-gnu"]}
 
 
 def run_aot(path, target, m, quant_compile):
-    """quant-compile for `target`, link the generic driver, run sample by
-    sample on raw files; returns the outputs stacked like quant-run's."""
-    obj, exe = "%s.%s.o" % (path, target), "%s.%s.exe" % (path, target)
-    for cmd in ([quant_compile, path, "--target=" + target, "--emit=obj", "-o", obj],
-                LINK[target] + ["-O1", '-DMODEL_HEADER="%s.h"' % obj, DRIVER, obj, "-o", exe]):
-        r = subprocess.run(cmd, capture_output=True, text=True)
-        if r.returncode != 0:
-            print(r.stderr[-2000:])
-            return None
-    outs = [[] for _ in m.expected]
-    for s in range(len(m.arrays[0])):
-        ins = []
-        for i, a in enumerate(m.arrays):
-            ins.append("%s.in%d.bin" % (path, i))
-            a[s].tofile(ins[-1])
-        outfiles = ["%s.out%d.bin" % (path, g) for g in range(len(m.expected))]
-        r = subprocess.run(RUN[target] + [exe] + ins + outfiles, capture_output=True, text=True)
-        if r.returncode != 0:
-            print(r.stderr[-2000:])
-            return None
-        for g, (f, want) in enumerate(zip(outfiles, m.expected)):
-            outs[g].append(np.fromfile(f, dtype=m.dtypes[g]).reshape(want.shape[1:]))
-    return [np.stack(o) for o in outs]
+    """quant-compile --emit=exe for `target` and run the executable on the
+    module's inputs (its runner takes every sample in one run); returns the
+    outputs like quant-run's."""
+    exe = "%s.%s.exe" % (path, target)
+    r = subprocess.run([quant_compile, path, "--target=" + target, "--emit=exe", "-o", exe],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stderr[-2000:])
+        return None
+    ins = []
+    for i, a in enumerate(m.arrays):
+        ins.append("--input=%s.in%d.npy" % (path, i))
+        np.save(ins[-1][len("--input="):], a)
+    outs = ["%s.%s.out%d.npy" % (path, target, g) for g in range(len(m.expected))]
+    r = subprocess.run(RUN[target] + [exe] + ins + ["--output=" + o for o in outs],
+                       capture_output=True, text=True)
+    if r.returncode != 0:
+        print(r.stderr[-2000:])
+        return None
+    return [np.load(o) for o in outs]
 
 
 def main():

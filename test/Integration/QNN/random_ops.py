@@ -45,6 +45,14 @@ def gen_requantize(m, rng, S):
     tout = rng.qtype(sout, axis=axis_out, channels=shape[1], narrow=rng.chance(0.2))
     tout.scales = [rng.ratio_scale(tin.scales[0]) for _ in tout.scales]
     mode = rng.choice(MODES)
+    if axis_in is None and rng.chance(0.3):
+        # Multipliers at the edges of the spec: around the identity
+        # tolerance, below 2^-32 (R = 0), the largest exponents.
+        edges = [1 + 0.99e-6, 1 - 0.99e-6, 1 + 1.0000005e-6, 1 - 1.01e-6,
+                 0.75 * 2.0 ** -32, 2.0 ** -32, 0.99 * 2.0 ** 30]
+        if mode == "fp32":
+            edges.append(1.5 * 2.0 ** 30)  # not representable in fixed point
+        tout.scales = [tin.scales[0] / rng.choice(edges) for _ in tout.scales]
     a = rng.data(tin, shape, S)
     x = m.arg(tt(shape, tin), a)
     m.op("qnn.requantize %s rounding = %s : %s -> %s" % (x, mode, tt(shape, tin), tt(shape, tout)),
@@ -189,6 +197,9 @@ def gen_binary(m, rng, S, kind):
     tb = rng.qtype(rng.choice(storages), edge=0.3)
     if kind == "mul" and rng.chance(0.3):
         ta, tb = rng.qtype("i16", symmetric=True), rng.qtype("i16", symmetric=True)
+        if rng.chance(0.5):
+            # The verifier's bound: offsets up to 65535 * 32768 < 2^31.
+            ta.zero_points = [-32768]
     tout = rng.qtype(rng.choice(["i8", "u8", "i16"]))
     base = ta.scales[0] * tb.scales[0] if kind == "mul" else max(ta.scales[0], tb.scales[0])
     tout.scales = [rng.ratio_scale(base)]
@@ -234,10 +245,12 @@ def gen_clamp(m, rng, S):
          per_sample(lambda q: ref.clamp(q, lo, hi), S, a), "clamp [%d, %d] %s" % (lo, hi, qtype_str(t)))
 
 
-def pool_shapes(rng, layout):
+def pool_shapes(rng, layout, max_pad_is_kernel=False):
+    """Max pooling pads less than the kernel; average pooling up to it."""
     kh, kw = rng.r.randint(1, 4), rng.r.randint(1, 4)
     st = [rng.r.randint(1, 3), rng.r.randint(1, 3)]
-    pad = [int(rng.r.randint(0, k)) for k in (kh, kw, kh, kw)]
+    extra = 1 if max_pad_is_kernel else 0
+    pad = [int(rng.r.randint(0, k + extra)) for k in (kh, kw, kh, kw)]
     H = rng.r.randint(max(1, kh - pad[0] - pad[2]), 8)
     W = rng.r.randint(max(1, kw - pad[1] - pad[3]), 8)
     OH = (H + pad[0] + pad[2] - kh) // st[0] + 1
@@ -266,7 +279,7 @@ def gen_max_pool(m, rng, S):
 
 def gen_avg_pool(m, rng, S):
     layout = rng.choice(["nhwc", "nchw"])
-    kernel, st, pad, xs, rs = pool_shapes(rng, layout)
+    kernel, st, pad, xs, rs = pool_shapes(rng, layout, max_pad_is_kernel=True)
     tin = rng.qtype(rng.choice(["i8", "u8", "i16"]))
     tout = rng.qtype(rng.choice(["i8", "u8"]))
     tout.scales = [rng.ratio_scale(tin.scales[0])]
@@ -341,6 +354,22 @@ def gen_dcast(m, rng, S):
          per_sample(lambda q: ref.dequantize(q, t), S, a), "dcast %s" % qtype_str(t))
 
 
+def gen_qdq(m, rng, S):
+    """A quant.dcast of a quant.qcast: round, offset and clamp, then back;
+    sometimes the qcast also has a result of its own."""
+    shape = [rng.r.randint(1, 4), rng.r.randint(1, 6)]
+    t = rng.qtype(rng.choice(["i8", "u8", "i16", "i4"]), axis=1 if rng.chance(0.4) else None,
+                  channels=shape[1], narrow=rng.chance(0.3))
+    a = float_data(rng, shape, S, t.scales[0])
+    x = m.arg(tensor_str(shape, "f32"), a)
+    q = "%%q%d" % len(m.body)
+    m.line("%s = quant.qcast %s : %s to %s" % (q, x, tensor_str(shape, "f32"), tt(shape, t)))
+    m.op("quant.dcast %s : %s to %s" % (q, tt(shape, t), tensor_str(shape, "f32")), tensor_str(shape, "f32"),
+         per_sample(lambda v: ref.dequantize(ref.quantize(v, t), t), S, a), "qdq %s" % qtype_str(t))
+    if rng.chance(0.3):
+        m.result(q, tt(shape, t), per_sample(lambda v: ref.quantize(v, t), S, a), "qdq's qcast %s" % qtype_str(t))
+
+
 def gen_fake_quant(m, rng, S):
     shape = [rng.r.randint(1, 4), rng.r.randint(1, 6)]
     ft = tensor_str(shape, "f32")
@@ -388,6 +417,7 @@ GENERATORS = {
     "concat": gen_concat,
     "qcast": gen_qcast,
     "dcast": gen_dcast,
+    "qdq": gen_qdq,
     "fake_quant": gen_fake_quant,
 }
 

@@ -338,7 +338,8 @@ LogicalResult MulOp::verify() {
       operands->first.maxAbsOffset() * operands->second.maxAbsOffset();
   if (bound > kInt32Max)
     return emitOpError() << "product of offsets up to " << bound
-                         << " overflows i32; 16-bit operands need zero point 0";
+                         << " overflows i32 (16-bit operands need zero points "
+                            "near the middle of their range)";
   return success();
 }
 
@@ -374,12 +375,6 @@ static LogicalResult verifyPool(Operation *op, Value input, Value result,
   if (failed(verifyWindow(op, inType, resType, layout, kernel, strides,
                           dilations, padding)))
     return failure();
-  // Keeps every window over at least one input element.
-  for (int i = 0; i < 4; ++i)
-    if (padding[i] >= kernel[i % 2])
-      return op->emitOpError()
-             << "padding " << padding[i]
-             << " must be smaller than the kernel size " << kernel[i % 2];
   ImageDims dims(layout);
   if (!dimsCompatible(inType.getDimSize(dims.c), resType.getDimSize(dims.c)))
     return op->emitOpError()
@@ -394,6 +389,15 @@ LogicalResult MaxPool2DOp::verify() {
   if (getUniformElementType(getInput().getType()) !=
       getUniformElementType(getResult().getType()))
     return emitOpError("input and result must have the same element type");
+  // Every window holds at least one input element: a maximum over padding
+  // alone is not defined.
+  ArrayRef<int64_t> kernel = getKernel(), padding = getPadding();
+  if (kernel.size() == 2 && padding.size() == 4)
+    for (int i = 0; i < 4; ++i)
+      if (padding[i] >= kernel[i % 2])
+        return emitOpError()
+               << "padding " << padding[i]
+               << " must be smaller than the kernel size " << kernel[i % 2];
   return verifyPool(*this, getInput(), getResult(), getLayout(), getKernel(),
                     getStrides(), getPadding());
 }

@@ -24,21 +24,23 @@ struct FakeQuantFromQDQPass
   void runOnOperation() override {
     getOperation().walk([](quant::DequantizeCastOp dcast) {
       auto qcast = dcast.getInput().getDefiningOp<quant::QuantizeCastOp>();
-      if (!qcast || !qcast->hasOneUse() ||
-          qcast.getInput().getType() != dcast.getType() ||
+      if (!qcast || qcast.getInput().getType() != dcast.getType() ||
           !isa<RankedTensorType>(dcast.getType()))
         return;
       Type element = getElementTypeOrSelf(qcast.getType());
       if (!isa<quant::UniformQuantizedType, quant::UniformQuantizedPerAxisType>(
               element))
         return;
+      // A qcast with other users stays for them; this pair's value is the
+      // fake_quant's either way.
       OpBuilder b(dcast);
       auto fq = FakeQuantOp::create(b, dcast.getLoc(), dcast.getType(),
                                     qcast.getInput());
       fq.setQtypeAttr(TypeAttr::get(element));
       dcast.replaceAllUsesWith(fq.getResult());
       dcast.erase();
-      qcast.erase();
+      if (qcast->use_empty())
+        qcast.erase();
     });
   }
 };

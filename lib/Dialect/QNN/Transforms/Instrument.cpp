@@ -7,6 +7,7 @@
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
 
@@ -84,10 +85,15 @@ struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
             stem = op->getName().getStringRef().str();
           if (op->getNumResults() > 1)
             stem += ":" + std::to_string(result.getResultNumber());
+          std::string id = uniqueId(stem);
+          // A pad adds constants, not data (max pooling pads with -inf): it
+          // is quantized with its source's parameters or folded into its
+          // consumer. Its id stays taken so later ids do not shift.
+          if (isa<tensor::PadOp>(op))
+            continue;
           b.setInsertionPointAfter(op);
-          auto probe =
-              ObserveOp::create(b, op->getLoc(), result.getType(), result,
-                                b.getStringAttr(uniqueId(stem)));
+          auto probe = ObserveOp::create(b, op->getLoc(), result.getType(),
+                                         result, b.getStringAttr(id));
           result.replaceAllUsesExcept(probe.getResult(), probe);
           // The walk has already moved past the new probe.
           dynamic.insert(probe.getResult());

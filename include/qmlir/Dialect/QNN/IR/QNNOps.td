@@ -173,7 +173,10 @@ def QNN_MulOp : QNN_BinaryOp<"mul"> {
   let description = [{
     Multiplies two per-tensor quantized tensors of the same shape:
     `q = clamp(zp + R(s_lhs * s_rhs / s, (lhs - zp_lhs) * (rhs - zp_rhs)))`.
-    The integer product is exact in i32: 16-bit storages need zero point 0.
+    The verifier requires `max|lhs - zp_lhs| * max|rhs - zp_rhs| <= 2^31 - 1`
+    over the storage ranges, so the integer product is exact in i32; two
+    16-bit operands pass only with zero points near the middle of their
+    range (i16 with zero point 0: `32768^2 = 2^30`).
 
     Example:
 

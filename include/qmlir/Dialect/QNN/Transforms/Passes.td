@@ -13,10 +13,12 @@ def QNNFakeQuantFromQDQ : Pass<"qnn-fake-quant-from-qdq", "::mlir::func::FuncOp"
   let summary = "Turn quant.qcast/quant.dcast pairs into qnn.fake_quant";
   let description = [{
     A `quant.dcast(quant.qcast(x))` pair is how quantization-aware models and
-    QDQ exporters mark a tensor's parameters. This pass rewrites each pair
-    whose `qcast` has no other use into `qnn.fake_quant {qtype}`, which keeps
-    the parameters through canonicalization (upstream folds the pair away)
-    and is what `qnn-quantize` reads them from.
+    QDQ exporters mark a tensor's parameters. This pass rewrites each
+    `quant.dcast` of a `quant.qcast` into `qnn.fake_quant {qtype}` on the
+    qcast's input (the qcast stays if something else uses it), which keeps
+    the pair's rounding and clamping, and its parameters, through
+    canonicalization (upstream folds the pair to its input) and is what
+    `qnn-quantize` reads them from.
   }];
   let dependentDialects = ["::qmlir::qnn::QNNDialect"];
 }
@@ -27,7 +29,10 @@ def QNNInstrument : Pass<"qnn-instrument", "::mlir::ModuleOp"> {
     Inserts `qnn.observe` after every float tensor that depends on a
     function argument: the arguments of public functions and the results of
     ops computing from them (constants and values derived only from
-    constants are weights, quantized from their data instead).
+    constants are weights, quantized from their data instead). Results of
+    `tensor.pad` are not observed: their padding is a constant (max pooling
+    pads with -inf), and the quantizer gives a pad its source's parameters
+    or folds it into the convolution or pooling that reads it.
 
     Ids come from locations, so they stay stable across runs of the same
     model: a name location `loc("conv1")` gives `conv1`, a file location
