@@ -4,7 +4,7 @@
 BUILD ?= build
 LLVM_PREFIX ?= /usr/lib/llvm-22
 
-.PHONY: all deps build check demo doc clean diff-long fuzz check-sanitizers bench
+.PHONY: all deps build check demo doc clean diff-long fuzz check-sanitizers bench bench-calibration
 
 all: build
 
@@ -40,6 +40,11 @@ bench: build
 	cmake -DQMLIR_BENCH_KERNEL_TARGET=$(BENCH_KERNEL_TARGET) $(BUILD) >/dev/null
 	ninja -C $(BUILD) qmlir-bench
 	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
+
+# Output SQNR of every range method on torchvision ResNet-18 and MobileNetV2
+# (docs/Calibration.md); needs python3-torch and python3-torchvision.
+bench-calibration: build
+	/usr/bin/python3 bench/calibration_methods.py $(BUILD) $(BUILD)/bench-calibration
 
 # Differential testing at length: SEEDS seeds of 10 x 20 random qnn graphs
 # and 20 random float models each; a failure prints its seed and keeps the

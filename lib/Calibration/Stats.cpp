@@ -82,8 +82,10 @@ void Histogram::add(ArrayRef<float> values) {
     if (hi - lo < pad)
       hi = lo + pad;
   }
-  // Double the range (merging bin pairs) until the sample fits.
-  while (*mn < lo || *mx >= hi) {
+  // Double the range (merging bin pairs) until the sample fits. `hi` itself
+  // counts into the last bin, so the first sample's maximum does not halve
+  // the resolution.
+  while (*mn < lo || *mx > hi) {
     double width = hi - lo;
     std::vector<uint64_t> merged(kBins, 0);
     bool growUp = *mx >= hi;
@@ -179,18 +181,35 @@ static std::pair<double, double> klRange(const TensorStats &s) {
   if (amax == 0)
     return {0, 0};
   constexpr size_t bins = 2048, levels = 128;
+  // Exact zeros (ReLU outputs) are representable at any threshold; left in,
+  // their spike dominates the divergence and drags the threshold down. They
+  // share the source bin holding 0, whose centre may map to any |x| bin.
+  double zeroBin = -h.lo / h.binWidth();
   std::vector<double> hist(bins, 0);
   for (size_t i = 0; i < h.counts.size(); ++i) {
+    if (zeroBin >= i && zeroBin < i + 1)
+      continue;
     double x = std::abs(h.lo + (i + 0.5) * h.binWidth());
     hist[std::min<size_t>(static_cast<size_t>(x / amax * bins), bins - 1)] +=
         h.counts[i];
   }
-  // Exact zeros (ReLU outputs) are representable at any threshold; left in,
-  // their spike dominates the divergence and drags the threshold down.
-  hist[0] = 0;
+  // The divergence is blind to how far clipped values lie: at the first bin
+  // of data it is 0 with every value clipped (one-signed data away from
+  // zero, such as average-pooled activations), and on heavy tails it clips
+  // what matters. Thresholds whose expected rounding-plus-clipping error
+  // exceeds min-max's are not candidates; the last one always is.
+  auto rangeAt = [&](size_t i) {
+    double t = (i + 0.5) * amax / bins;
+    // Clamped into [min, max], so one-signed data keeps an ordered range.
+    return std::pair{std::clamp(-t, s.min, s.max), std::clamp(t, s.min, s.max)};
+  };
+  double bound = clippingError(h, s.min, s.max);
   double bestKL = INFINITY;
   size_t bestI = bins;
   for (size_t i = levels; i <= bins; ++i) {
+    auto [lo, hi] = rangeAt(i);
+    if (clippingError(h, lo, hi) > bound)
+      continue;
     std::vector<double> p(hist.begin(), hist.begin() + i);
     for (size_t j = i; j < bins; ++j)
       p[i - 1] += hist[j];
@@ -229,9 +248,7 @@ static std::pair<double, double> klRange(const TensorStats &s) {
       bestI = i;
     }
   }
-  double t = (bestI + 0.5) * amax / bins;
-  // Clamped into [min, max], so one-signed data keeps an ordered range.
-  return {std::clamp(-t, s.min, s.max), std::clamp(t, s.min, s.max)};
+  return rangeAt(bestI);
 }
 
 std::pair<double, double> qmlir::calibration::computeRange(const TensorStats &s,

@@ -35,7 +35,7 @@ struct Method {
   std::string str() const;
 };
 
-/// A histogram over [lo, hi) whose range doubles, merging bin pairs, when
+/// A histogram over [lo, hi] whose range doubles, merging bin pairs, when
 /// data falls outside it, so memory stays bounded and no sample is re-read.
 struct Histogram {
   static constexpr size_t kBins = 2048;
