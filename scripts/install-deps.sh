@@ -13,6 +13,8 @@ packages=(
   # Python side: tests, reference implementations, ONNX front end and its
   # conformance data.
   python3 python3-numpy python3-pytest python3-onnx libonnx-testdata
+  # The package installed with pip into a venv (test/python/pip-install.test).
+  python3-pip python3-venv python3-setuptools
   # bench/: Google Benchmark and the peers measured side by side.
   libbenchmark-dev libdnnl-dev libopenblas-dev
 )

@@ -18,6 +18,8 @@ config.substitutions.append(("%PATH%", config.environment["PATH"]))
 # Debian's interpreter (with numpy); the first python3 on PATH may lack it.
 config.substitutions.append(("%python", config.python_executable))
 config.substitutions.append(("%qmlir_src", config.qmlir_src_root))
+config.substitutions.append(("%qmlir_bin", config.qmlir_tools_dir))
+config.substitutions.append(("%qmlir_obj", config.qmlir_obj_root))
 config.substitutions.append(("%qmlir_version", config.qmlir_version))
 config.substitutions.append(("%llvm_version", config.llvm_version))
 
@@ -31,7 +33,8 @@ llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
-tools = ["quant-opt", "quant-run", "quant-calibrate", "quant-compile"]
+tools = ["quant-opt", "quant-run", "quant-calibrate", "quant-compile", "qmlir-lsp-server",
+         "qmlir-capi-test"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
 
 # The int8 kernel targets this host runs natively (test/Codegen).

@@ -51,7 +51,8 @@ struct ExpandFloatOpsPass
     populateMathF32ExpansionPatterns(patterns, all);
     populateMathPolynomialApproximationPatterns(patterns, all);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {
-      getOperation()->emitError("qmlir-expand-float-ops did not converge");
+      emitError(getOperation()->getLoc(),
+                "qmlir-expand-float-ops did not converge");
       signalPassFailure();
     }
   }

@@ -50,7 +50,8 @@ struct FuseElementwisePass
     if (failed(applyPatternsGreedily(
             getOperation(), std::move(patterns),
             GreedyRewriteConfig().setUseTopDownTraversal()))) {
-      getOperation()->emitError("qmlir-fuse-elementwise did not converge");
+      emitError(getOperation()->getLoc(),
+                "qmlir-fuse-elementwise did not converge");
       signalPassFailure();
     }
   }

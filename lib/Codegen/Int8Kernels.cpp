@@ -100,7 +100,7 @@ struct Int8KernelsPass : qmlir::impl::Int8KernelsPassBase<Int8KernelsPass> {
       config.setListener(&remarks);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
                                      config))) {
-      getOperation().emitError("qmlir-int8-kernels did not converge");
+      emitError(getOperation().getLoc(), "qmlir-int8-kernels did not converge");
       return signalPassFailure();
     }
   }

@@ -14,9 +14,25 @@ import argparse
 import sys
 
 import numpy as np
-import onnx
 
-from . import onnx_import, tools
+from . import tools
+from .errors import OnnxImportError
+
+
+def _import(path, output):
+    """ONNX to MLIR; onnx is imported only here."""
+    import onnx
+
+    from . import onnx_import
+    try:
+        proto = onnx.load(path)
+    except OSError:
+        raise
+    except Exception as e:  # protobuf's DecodeError and kin
+        raise OnnxImportError("%s: not a readable ONNX model (%s)" % (path, e)) from None
+    text = onnx_import.import_model(proto)
+    with open(output, "w") as f:
+        f.write(text)
 
 
 def main(argv=None):
@@ -48,9 +64,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     try:
         if a.command == "import":
-            text = onnx_import.import_model(onnx.load(a.model))
-            with open(a.output, "w") as f:
-                f.write(text)
+            _import(a.model, a.output)
         elif a.command == "calibrate":
             tools.calibrate(a.model, [np.load(d) for d in a.data], a.output, method=a.method)
         elif a.command == "quantize":
@@ -59,13 +73,14 @@ def main(argv=None):
             options = {k: v for k, v in options.items() if v}
             if a.skip:
                 options["skip"] = a.skip
-            tools.quantize(a.model, a.output, stats=a.stats, **options)
+            for remark in tools.quantize(a.model, a.output, stats=a.stats, **options):
+                print("qmlir: remark: " + remark, file=sys.stderr)
         elif a.command == "compile":
             tools.call([tools.tool("quant-opt"), a.model, "--qnn-lower-to-llvm", "-o", a.output])
         elif a.command == "run":
             tools.call([tools.tool("quant-run"), a.model] + ["--input=" + i for i in a.input]
                        + ["--output=" + o for o in a.output])
-    except (onnx_import.OnnxImportError, tools.ToolError, OSError) as e:
+    except (OnnxImportError, tools.ToolError, OSError) as e:
         print("qmlir: error: %s" % str(e).strip(), file=sys.stderr)
         return 1
     return 0

@@ -17,11 +17,8 @@ import onnx
 from onnx import numpy_helper, shape_inference
 
 from .reference import QType
+from .errors import OnnxImportError
 from .mlir_text import dense, dense_str, float_literal, qtype_str, tensor_str
-
-
-class OnnxImportError(Exception):
-    """An ONNX model the importer cannot represent, naming the node."""
 
 
 def __getattr__(name):

@@ -1,12 +1,17 @@
-"""Thin wrappers over qmlir's command-line tools."""
+"""Thin wrappers over qmlir's command-line tools.
+
+The tools are found in $QMLIR_BIN, else in the source tree's build/bin (when
+the package runs from a checkout), else on PATH (an installed prefix).
+"""
 
 import os
+import shutil
 import subprocess
 import tempfile
 
 import numpy as np
 
-BIN = os.environ.get("QMLIR_BIN", os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin"))
+_SOURCE_BIN = os.path.join(os.path.dirname(__file__), "..", "..", "build", "bin")
 
 
 class ToolError(RuntimeError):
@@ -14,15 +19,25 @@ class ToolError(RuntimeError):
 
 
 def tool(name):
-    return os.path.join(BIN, name)
+    """The path of tool `name`; ToolError if it is nowhere to be found."""
+    if "QMLIR_BIN" in os.environ:
+        return os.path.join(os.environ["QMLIR_BIN"], name)
+    if os.path.exists(os.path.join(_SOURCE_BIN, name)):
+        return os.path.join(_SOURCE_BIN, name)
+    found = shutil.which(name)
+    if not found:
+        raise ToolError("cannot find %s: set QMLIR_BIN to the directory holding qmlir's tools, "
+                        "or put it on PATH" % name)
+    return found
 
 
 def call(args):
-    """Runs a tool; raises ToolError with its stderr on failure."""
+    """Runs a tool; raises ToolError with its stderr on failure, returns
+    (stdout, stderr) otherwise."""
     r = subprocess.run(args, capture_output=True, text=True)
     if r.returncode != 0:
         raise ToolError("%s failed:\n%s" % (os.path.basename(args[0]), r.stderr.strip()))
-    return r.stdout
+    return r.stdout, r.stderr
 
 
 def run(model, *inputs, entry="main"):
@@ -39,11 +54,13 @@ def run(model, *inputs, entry="main"):
             return [z["arr_%d" % i] for i in range(len(z.files))]
 
 
-def calibrate(model, data, stats, method=None, progress="none"):
+def calibrate(model, data, stats, method=None, progress="none", entry="main"):
     """quant-calibrate: statistics of `model` over `data` (one array per
-    argument, samples along axis 0) written to `stats`."""
+    argument, samples along axis 0) written to `stats`. `progress` is
+    quant-calibrate's (none, lines, bar, auto)."""
     with tempfile.TemporaryDirectory() as d:
-        args = [tool("quant-calibrate"), model, "-o", stats, "--progress=" + progress]
+        args = [tool("quant-calibrate"), model, "-o", stats, "--progress=" + progress,
+                "--entry=" + entry]
         for i, a in enumerate(data):
             path = os.path.join(d, "data%d.npy" % i)
             np.save(path, a)
@@ -59,7 +76,8 @@ def calibrate(model, data, stats, method=None, progress="none"):
 
 def quantize(model, output, stats=None, **options):
     """qnn-quantize-pipeline through quant-opt; options use the pipeline's
-    names with '_' for '-' (activation_type="u8", skip=["conv1"], ...)."""
+    names with '_' for '-' (activation_type="u8", skip=["conv1"], ...).
+    Returns the remarks of the ops kept in float."""
     opts = []
     if stats:
         opts.append("stats=" + stats)
@@ -69,4 +87,5 @@ def quantize(model, output, stats=None, **options):
         elif isinstance(value, bool):
             value = "true" if value else "false"
         opts.append("%s=%s" % (key.replace("_", "-"), value))
-    call([tool("quant-opt"), model, "--qnn-quantize-pipeline=" + " ".join(opts), "-o", output])
+    _, err = call([tool("quant-opt"), model, "--qnn-quantize-pipeline=" + " ".join(opts), "-o", output])
+    return [line.split("remark: ", 1)[1] for line in err.splitlines() if "remark: " in line]

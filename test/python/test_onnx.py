@@ -109,3 +109,43 @@ def test_quantize_onnx_cnn():
     float_acc = (tools.run(result.float_model, test)[0].reshape(-1, 10).argmax(1) == data["labels"]).mean()
     int8_acc = (result.run(test)[0].reshape(-1, 10).argmax(1) == data["labels"]).mean()
     assert 100 * (float_acc - int8_acc) <= 0.5
+
+
+def test_quantize_takes_samples_as_dicts_and_returns_float_remarks(tmp_path):
+    data = np.load(os.path.join(DIGITS, "data.npz"))
+    name = onnx.load(os.path.join(DIGITS, "cnn.onnx")).graph.input[0].name
+    samples = ({name: x.reshape(1, 1, 8, 8)} for x in data["calib"][:50])
+    result = qmlir.quantize(os.path.join(DIGITS, "cnn.onnx"), samples, workdir=str(tmp_path))
+    assert result.summary["samples"] == 50
+    assert result.kept_in_float == []
+    with pytest.raises(ValueError, match="the model's are"):
+        qmlir.quantize(os.path.join(DIGITS, "cnn.onnx"), [{"nope": np.zeros((1, 1, 8, 8), np.float32)}])
+    with pytest.raises(ValueError, match="no samples"):
+        qmlir.quantize(os.path.join(DIGITS, "cnn.onnx"), iter([]))
+    assert os.listdir(str(tmp_path))
+
+
+def test_quantize_cli_prints_remarks_and_refuses_to_do_nothing(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    model = os.path.join(ROOT, "test", "Dialect", "QNN", "qnn-quantize-diagnostics.mlir")
+    stats = os.path.join(ROOT, "test", "Dialect", "QNN", "Inputs", "stats.json")
+    r = subprocess.run([sys.executable, "-m", "qmlir", "quantize", model, "--stats", stats,
+                        "-o", str(tmp_path / "q.mlir")], capture_output=True, text=True, env=env)
+    assert r.returncode == 0
+    assert r.stderr == ('qmlir: remark: loc("exp"): kept in float: linalg.generic has no quantized form\n')
+    r = subprocess.run([sys.executable, "-m", "qmlir", "quantize", model, "-o", str(tmp_path / "n.mlir")],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 1
+    assert r.stderr.strip().endswith("nothing was quantized: no stats file (stats=...) and no fake_quant or QDQ ops")
+    assert not (tmp_path / "n.mlir").exists()
+
+
+def test_corrupt_onnx_is_one_line(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(b"\x08\x07garbage that is not protobuf\xff\xff")
+    r = subprocess.run([sys.executable, "-m", "qmlir", "import", str(bad), "-o", str(tmp_path / "o.mlir")],
+                       capture_output=True, text=True, env=env)
+    assert r.returncode == 1
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "not a readable ONNX model" in r.stderr

@@ -17,11 +17,13 @@
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Runner/Runner.h"
 #include "qmlir/Tools/ToolContext.h"
+#include "qmlir/Tools/ToolOptions.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
@@ -32,23 +34,27 @@ using namespace mlir;
 using namespace qmlir;
 
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
+                                            llvm::cl::cat(toolOptions()),
                                             llvm::cl::desc("<model.mlir>"),
                                             llvm::cl::Required);
 static llvm::cl::opt<std::string>
-    entry("entry", llvm::cl::desc("Function to calibrate (default: main)"),
+    entry("entry", llvm::cl::cat(toolOptions()),
+          llvm::cl::desc("Function to calibrate (default: main)"),
           llvm::cl::init("main"));
 static llvm::cl::list<std::string>
-    data("data", llvm::cl::desc("Calibration samples: an .npy per function "
-                                "argument (samples along axis 0), or one "
-                                ".npz holding all of them"));
+    data("data", llvm::cl::cat(toolOptions()),
+         llvm::cl::desc("Calibration samples: an .npy per function "
+                        "argument (samples along axis 0), or one "
+                        ".npz holding all of them"));
 static llvm::cl::list<std::string> methods(
-    "method",
+    "method", llvm::cl::cat(toolOptions()),
     llvm::cl::desc("Range method: minmax (default), ema, percentile[:P], "
                    "mse, kl; ID=METHOD sets it for one tensor"));
-static llvm::cl::opt<std::string> output("o", llvm::cl::desc("Stats file"),
+static llvm::cl::opt<std::string> output("o", llvm::cl::cat(toolOptions()),
+                                         llvm::cl::desc("Stats file"),
                                          llvm::cl::Required);
 static llvm::cl::opt<std::string>
-    progress("progress",
+    progress("progress", llvm::cl::cat(toolOptions()),
              llvm::cl::desc("auto (bar on a terminal), bar, "
                             "lines or none"),
              llvm::cl::init("auto"));
@@ -84,10 +90,9 @@ static llvm::Error checkFinite(const npy::Array &a, size_t input) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::cl::AddExtraVersionPrinter(printVersion);
-  llvm::cl::ParseCommandLineOptions(
-      argc, argv,
-      "qmlir calibration: statistics of every tensor of a float "
-      "model over calibration data\n");
+  parseToolOptions(argc, argv,
+                   "qmlir calibration: statistics of every tensor of a float "
+                   "model over calibration data\n");
 
   calibration::StatsFile stats;
   llvm::StringMap<std::string> perTensor;
@@ -108,6 +113,18 @@ int main(int argc, char **argv) {
   bool bar =
       progress == "bar" ||
       (progress == "auto" && llvm::sys::Process::StandardErrIsDisplayed());
+
+  // Before the long part: the stats file is written through OUT.partial.
+  {
+    std::error_code ec;
+    std::string probe = output + ".partial";
+    {
+      llvm::raw_fd_ostream os(probe, ec);
+    }
+    if (ec)
+      return fail(output + ": " + ec.message());
+    llvm::sys::fs::remove(probe);
+  }
 
   ToolContext tool;
   MLIRContext &context = tool.getContext();
@@ -157,7 +174,7 @@ int main(int argc, char **argv) {
       return fail("--method names tensor '" + entry.getKey() +
                   "', which the model does not have");
 
-  int64_t lastShown = -1;
+  int64_t lastShown = -1, calibrated = 0;
   llvm::Error err = (*fn)->runEach(
       arrays,
       [&](int64_t s, int64_t samples,
@@ -173,6 +190,7 @@ int main(int argc, char **argv) {
                     " (the float model overflows or divides by zero)");
           stats.tensors[ids[i - first]].add(values);
         }
+        ++calibrated;
         int64_t total = std::max<int64_t>(samples, 1), done = s + 1;
         if (bar) {
           int width = 30, filled = width * done / total;
@@ -193,6 +211,8 @@ int main(int argc, char **argv) {
       });
   if (err)
     return fail(llvm::toString(std::move(err)));
+  if (calibrated == 0)
+    return fail("the calibration data holds no samples");
   if (llvm::Error err = stats.write(output))
     return fail(llvm::toString(std::move(err)));
   return 0;

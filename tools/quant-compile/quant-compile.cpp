@@ -16,6 +16,7 @@
 #include "qmlir/Codegen/Target.h"
 #include "qmlir/Pipelines/Pipelines.h"
 #include "qmlir/Tools/ToolContext.h"
+#include "qmlir/Tools/ToolOptions.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
@@ -29,6 +30,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -42,30 +44,33 @@ using namespace qmlir;
 using abi::TensorSpec;
 
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
+                                            llvm::cl::cat(toolOptions()),
                                             llvm::cl::desc("<model.mlir>"),
                                             llvm::cl::Required);
-static llvm::cl::opt<std::string> outputFile("o", llvm::cl::desc("Output"),
+static llvm::cl::opt<std::string> outputFile("o", llvm::cl::cat(toolOptions()),
+                                             llvm::cl::desc("Output"),
                                              llvm::cl::Required);
 static llvm::cl::opt<std::string>
-    entry("entry", llvm::cl::desc("Function to export (default: main)"),
+    entry("entry", llvm::cl::cat(toolOptions()),
+          llvm::cl::desc("Function to export (default: main)"),
           llvm::cl::init("main"));
 static llvm::cl::opt<std::string>
-    target("target",
+    target("target", llvm::cl::cat(toolOptions()),
            llvm::cl::desc("host (default), x86_64-linux-gnu or "
                           "aarch64-linux-gnu"),
            llvm::cl::init("host"));
 static llvm::cl::opt<std::string> mattr(
-    "mattr",
+    "mattr", llvm::cl::cat(toolOptions()),
     llvm::cl::desc("Target features (default: the widest this machine can "
                    "check: +avx2,+fma on x86_64, +dotprod,+i8mm on aarch64; "
                    "the host's own on host)"));
 static llvm::cl::opt<KernelTarget> kernelTarget(
-    "kernel-target",
+    "kernel-target", llvm::cl::cat(toolOptions()),
     llvm::cl::desc("Kernels for int8 contractions (default: the widest the "
                    "target and its features run)"),
     KernelTargetValues());
 static llvm::cl::opt<std::string>
-    emit("emit",
+    emit("emit", llvm::cl::cat(toolOptions()),
          llvm::cl::desc("obj (with a C header OUT.h), asm, llvm, or exe (the "
                         "object linked with qmlir's npy runner)"),
          llvm::cl::init("obj"));
@@ -193,6 +198,20 @@ static llvm::Error writeFile(StringRef path, StringRef text) {
   return llvm::Error::success();
 }
 
+/// The runner's source: beside an installed tool (PREFIX/bin and
+/// PREFIX/share/qmlir/runtime), else in the source tree it was built from.
+static std::string runnerSource() {
+  std::string exe = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&runnerSource));
+  SmallString<256> installed(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(exe)));
+  llvm::sys::path::append(installed, "share", "qmlir", "runtime",
+                          "qmlir_runner.c");
+  if (llvm::sys::fs::exists(installed))
+    return installed.str().str();
+  return QMLIR_RUNTIME_DIR "/qmlir_runner.c";
+}
+
 /// Links `object` (and its header) with runtime/qmlir_runner.c into the
 /// output executable, with clang for x86_64 and Debian's cross gcc for
 /// aarch64; the temporary object and header go either way.
@@ -208,7 +227,7 @@ static int linkRunner(StringRef triple, StringRef object) {
   llvm::ErrorOr<std::string> program = llvm::sys::findProgramByName(compiler);
   if (!program)
     return fail("cannot find " + compiler + " to link the executable");
-  std::string runner = QMLIR_RUNTIME_DIR "/qmlir_runner.c";
+  std::string runner = runnerSource();
   SmallVector<StringRef> args{*program,   "-O2",  "-std=gnu11",
                               "-include", header, runner,
                               object,     "-o",   outputFile};
@@ -223,10 +242,9 @@ static int linkRunner(StringRef triple, StringRef object) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::cl::AddExtraVersionPrinter(printVersion);
-  llvm::cl::ParseCommandLineOptions(
-      argc, argv,
-      "qmlir ahead-of-time compiler: object file, assembly or "
-      "LLVM IR for x86_64 or aarch64\n");
+  parseToolOptions(argc, argv,
+                   "qmlir ahead-of-time compiler: object file, assembly or "
+                   "LLVM IR for x86_64 or aarch64\n");
   if (emit != "obj" && emit != "asm" && emit != "llvm" && emit != "exe")
     return fail("--emit must be obj, asm, llvm or exe, got '" + emit + "'");
   // The runner calls the header's qmlir_main_call.

@@ -8,6 +8,7 @@
 
 #include "qmlir/Runner/Runner.h"
 #include "qmlir/Tools/ToolContext.h"
+#include "qmlir/Tools/ToolOptions.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
@@ -19,22 +20,24 @@ using namespace mlir;
 using namespace qmlir;
 
 static llvm::cl::opt<std::string> inputFile(llvm::cl::Positional,
+                                            llvm::cl::cat(toolOptions()),
                                             llvm::cl::desc("<model.mlir>"),
                                             llvm::cl::Required);
 static llvm::cl::opt<std::string>
-    entry("entry", llvm::cl::desc("Function to run (default: main)"),
+    entry("entry", llvm::cl::cat(toolOptions()),
+          llvm::cl::desc("Function to run (default: main)"),
           llvm::cl::init("main"));
 static llvm::cl::opt<KernelTarget> kernelTarget(
-    "kernel-target",
+    "kernel-target", llvm::cl::cat(toolOptions()),
     llvm::cl::desc("Kernels for int8 contractions: host (default), generic, "
                    "or another target this machine can run"),
     llvm::cl::init(hostKernelTarget()), KernelTargetValues());
 static llvm::cl::list<std::string>
-    inputs("input",
+    inputs("input", llvm::cl::cat(toolOptions()),
            llvm::cl::desc("An .npy per function argument, in order, or one "
                           ".npz holding all of them"));
 static llvm::cl::list<std::string>
-    outputs("output",
+    outputs("output", llvm::cl::cat(toolOptions()),
             llvm::cl::desc("An .npy per function result, in order, or one "
                            ".npz for all of them"));
 
@@ -50,7 +53,7 @@ static void printVersion(llvm::raw_ostream &os) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::cl::AddExtraVersionPrinter(printVersion);
-  llvm::cl::ParseCommandLineOptions(
+  parseToolOptions(
       argc, argv,
       "qmlir runner: JIT-compiles a float, qnn, integer or LLVM-dialect "
       "module and runs one function on numpy arrays.\n\n"

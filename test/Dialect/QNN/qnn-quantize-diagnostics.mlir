@@ -12,10 +12,22 @@
 // SKIP: remark: loc("fc"): kept in float: in the skip list
 // SKIP: linalg.matmul
 // SKIP-NOT: qnn.matmul
+// SKIP: qnn.add
 
-// A tensor the stats file does not know.
-// RUN: quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats-no-fc.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MISSING
+// Asked for something that did nothing: an error, not the model unchanged.
+// RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats.json skip=fc,nope" -o %t 2>&1 | FileCheck %s --check-prefix=SKIPNONE
+// SKIPNONE: error: qnn-quantize: skip=nope names no op it could keep in float
+// RUN: not quant-opt %s --qnn-quantize-pipeline -o %t 2>&1 | FileCheck %s --check-prefix=NOSTATS
+// NOSTATS: error: qnn-quantize: nothing was quantized: no stats file (stats=...) and no fake_quant or QDQ ops
+// RUN: not ls %t
+
+// A tensor the stats file does not know; here nothing is left to quantize.
+// RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats-no-fc.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MISSING
 // MISSING: remark: loc("fc"): kept in float: no statistics for tensor 'fc'
+// MISSING: error: qnn-quantize: nothing was quantized (see the remarks)
+
+// Remarks and errors name the op by its location, without an op dump.
+// RUN: quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats.json" -o /dev/null 2>&1 | count 1
 
 // RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats-malformed.json" -o /dev/null 2>&1 | FileCheck %s --check-prefix=MALFORMED
 // MALFORMED: error: qnn-quantize: {{.*}}stats-malformed.json: tensor 'fc': "max" is missing or not a finite number
@@ -46,5 +58,7 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x3xf32> {
   %e = tensor.empty() : tensor<1x3xf32>
   %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3xf32>) -> tensor<1x3xf32>
   %mm = linalg.matmul ins(%exp, %w : tensor<1x4xf32>, tensor<4x3xf32>) outs(%z : tensor<1x3xf32>) -> tensor<1x3xf32> loc("fc")
-  return %mm : tensor<1x3xf32>
+  %ea = tensor.empty() : tensor<1x3xf32>
+  %a = linalg.add ins(%mm, %mm : tensor<1x3xf32>, tensor<1x3xf32>) outs(%ea : tensor<1x3xf32>) -> tensor<1x3xf32> loc("add")
+  return %a : tensor<1x3xf32>
 }

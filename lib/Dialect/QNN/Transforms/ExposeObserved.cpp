@@ -27,7 +27,8 @@ struct ExposeObservedPass
       if (probes.empty())
         continue;
       if (!func.getBody().hasOneBlock()) {
-        func.emitError("qnn-expose-observed needs a single-block function");
+        emitError(func.getLoc(),
+                  "qnn-expose-observed needs a single-block function");
         return signalPassFailure();
       }
       auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());

@@ -28,13 +28,13 @@ struct QNNQuantizePass : qmlir::qnn::impl::QNNQuantizeBase<QNNQuantizePass> {
       llvm::Expected<calibration::Method> m =
           calibration::Method::parse(method);
       if (!m) {
-        getOperation().emitError() << llvm::toString(m.takeError());
+        emitError(getOperation().getLoc()) << llvm::toString(m.takeError());
         return signalPassFailure();
       }
       opts.method = *m;
     }
     auto fail = [&](const Twine &message) {
-      getOperation().emitError() << "qnn-quantize: " << message;
+      emitError(getOperation().getLoc()) << "qnn-quantize: " << message;
       signalPassFailure();
     };
     opts.symmetric = activationScheme == ActivationScheme::Symmetric;
@@ -53,14 +53,27 @@ struct QNNQuantizePass : qmlir::qnn::impl::QNNQuantizeBase<QNNQuantizePass> {
         return fail(llvm::toString(read.takeError()));
       file = std::move(*read);
     }
+    QuantizeSummary summary;
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isDeclaration())
         continue;
       if (!func.getBody().hasOneBlock())
         return fail("functions must have a single block");
-      if (failed(quantizeFunction(func, opts, file ? &*file : nullptr)))
+      if (failed(
+              quantizeFunction(func, opts, file ? &*file : nullptr, summary)))
         return signalPassFailure();
     }
+    numReplaced += summary.replaced;
+    numKeptInFloat += summary.keptInFloat;
+    // Asked to do something that did nothing: say so rather than return the
+    // model unchanged.
+    for (const std::string &s : skip)
+      if (!summary.skipped.contains(s))
+        return fail("skip=" + s + " names no op it could keep in float");
+    if (summary.replaced == 0)
+      return fail(file ? "nothing was quantized (see the remarks)"
+                       : "nothing was quantized: no stats file (stats=...) "
+                         "and no fake_quant or QDQ ops");
   }
 };
 } // namespace

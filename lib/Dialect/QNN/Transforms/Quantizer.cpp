@@ -128,8 +128,8 @@ struct MatchFailures : RewriterBase::Listener {
 class Quantizer {
 public:
   Quantizer(func::FuncOp func, const QuantizerOptions &options,
-            const calibration::StatsFile *stats)
-      : func(func), options(options), stats(stats),
+            const calibration::StatsFile *stats, QuantizeSummary &summary)
+      : func(func), options(options), stats(stats), summary(summary),
         rewriter(func.getContext(), &failures) {}
 
   LogicalResult run();
@@ -178,12 +178,16 @@ private:
   LogicalResult reshape(Operation *op);
 
   LogicalResult keepFloat(Operation *op, const Twine &why);
+  /// Whether the rounding mode can apply each multiplier (fixedpoint cannot
+  /// from 2^30 up: docs/Dialects/QNN.md, R(M, x)).
+  bool representable(ArrayRef<double> multipliers) const;
   std::string idOf(Operation *op);
   void finish();
 
   func::FuncOp func;
   const QuantizerOptions &options;
   const calibration::StatsFile *stats;
+  QuantizeSummary &summary;
   MatchFailures failures;
   IRRewriter rewriter;
   DenseMap<Value, std::string> ids;
@@ -208,13 +212,25 @@ std::string Quantizer::idOf(Operation *op) {
   return "";
 }
 
+bool Quantizer::representable(ArrayRef<double> multipliers) const {
+  return options.rounding != RoundingMode::FixedPoint ||
+         llvm::all_of(multipliers, [](double m) {
+           return succeeded(quantizeMultiplier(m));
+         });
+}
+
+static constexpr llvm::StringLiteral kUnrepresentable =
+    "its input and output ranges are 2^30 or more apart, a multiplier the "
+    "fixedpoint rounding mode cannot represent";
+
 LogicalResult Quantizer::keepFloat(Operation *op, const Twine &why) {
+  ++summary.keptInFloat;
   if (options.strict) {
-    op->emitError() << "cannot quantize: " << why;
+    emitError(op->getLoc()) << "cannot quantize: " << why;
     failedStrict = true;
     return failure();
   }
-  op->emitRemark() << "kept in float: " << why;
+  emitRemark(op->getLoc()) << "kept in float: " << why;
   return failure();
 }
 
@@ -571,6 +587,12 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
         rewriter, loc, RankedTensorType::get({channels}, biasType), cst);
   }
 
+  SmallVector<double> multipliers;
+  for (double s : biasScales)
+    multipliers.push_back(s / outType->getScale());
+  if (!representable(multipliers))
+    return keepFloat(c.op, kUnrepresentable);
+
   auto qResultType = resultType.clone(*outType);
   auto mode = RoundingModeAttr::get(ctx, options.rounding);
   Operation *qop;
@@ -611,6 +633,15 @@ LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
   FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
   if (failed(outType))
     return failure();
+  auto scaleOf = [](Value v) {
+    return getQuantParams(getUniformElementType(v.getType())).scales[0];
+  };
+  double out = outType->getScale();
+  if (!representable(
+          e.kind == ElementwiseBinary::Add
+              ? SmallVector<double>{scaleOf(lhs) / out, scaleOf(rhs) / out}
+              : SmallVector<double>{scaleOf(lhs) * scaleOf(rhs) / out}))
+    return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
   auto type = quantTensor(op->getResult(0), *outType);
   auto mode = RoundingModeAttr::get(func.getContext(), options.rounding);
@@ -668,6 +699,11 @@ LogicalResult Quantizer::quantize(const SumPool &pool) {
   FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
   if (failed(outType))
     return failure();
+  // count = window for every output: padded positions count.
+  if (!representable(
+          getQuantParams(getUniformElementType(q.getType())).scales[0] /
+          (outType->getScale() * pool.window[0] * pool.window[1])))
+    return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
   // Zero padding divided by the whole window: padded positions count.
   auto qop = AvgPool2DOp::create(
@@ -793,6 +829,13 @@ LogicalResult Quantizer::quantize(tensor::ConcatOp op) {
       activationType(op.getResult(), op);
   if (failed(outType))
     return failure();
+  SmallVector<double> multipliers;
+  for (Value in : inputs)
+    multipliers.push_back(
+        getQuantParams(getUniformElementType(in.getType())).scales[0] /
+        outType->getScale());
+  if (!representable(multipliers))
+    return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
   auto qop = ConcatOp::create(
       rewriter, op.getLoc(), op.getType().clone(*outType), inputs,
@@ -850,7 +893,9 @@ LogicalResult Quantizer::run() {
       continue;
     std::string id = idOf(op);
     if (!id.empty() && options.skip.contains(id)) {
-      op->emitRemark() << "kept in float: in the skip list";
+      emitRemark(op->getLoc()) << "kept in float: in the skip list";
+      summary.skipped.insert(id);
+      ++summary.keptInFloat;
       continue;
     }
     failures.current = op;
@@ -861,6 +906,7 @@ LogicalResult Quantizer::run() {
     if (!taken && ids.count(op->getResult(0)))
       unsupported.emplace_back(op, std::move(failures.reasons));
   }
+  summary.replaced += handled.size();
   finish();
   // Report those still in use: a pad folded into a conv, say, is not.
   for (auto &[op, reasons] : unsupported) {
@@ -902,6 +948,7 @@ void Quantizer::finish() {
 
 LogicalResult qnn::quantizeFunction(func::FuncOp func,
                                     const QuantizerOptions &options,
-                                    const calibration::StatsFile *stats) {
-  return Quantizer(func, options, stats).run();
+                                    const calibration::StatsFile *stats,
+                                    QuantizeSummary &summary) {
+  return Quantizer(func, options, stats, summary).run();
 }

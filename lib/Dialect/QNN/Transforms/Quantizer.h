@@ -26,12 +26,23 @@ struct QuantizerOptions {
   bool strict = false;
 };
 
+/// What quantizing functions did, accumulated over calls.
+struct QuantizeSummary {
+  /// Float ops replaced by qnn ops or folded into them.
+  unsigned replaced = 0;
+  /// Ops left in float, each with a remark (or an error in strict mode).
+  unsigned keptInFloat = 0;
+  /// The skip-list ids that named an op.
+  llvm::StringSet<> skipped;
+};
+
 /// Rewrites the float ops of `func` that have a qnn form, with parameters
 /// from `stats` (may be null) or quantization-aware fake_quants. Fails only
 /// in strict mode, after reporting the ops it had to keep in float.
 mlir::LogicalResult quantizeFunction(mlir::func::FuncOp func,
                                      const QuantizerOptions &options,
-                                     const calibration::StatsFile *stats);
+                                     const calibration::StatsFile *stats,
+                                     QuantizeSummary &summary);
 
 } // namespace qmlir::qnn
 

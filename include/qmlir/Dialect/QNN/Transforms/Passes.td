@@ -110,6 +110,14 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
     Option<"strict", "strict", "bool", /*default=*/"false",
            "Fail instead of leaving an unquantizable op in float">,
   ];
+  // Shown by -mlir-pass-statistics where LLVM keeps statistics (assertion
+  // builds, LLVM_FORCE_ENABLE_STATS); Debian's release LLVM compiles them out.
+  let statistics = [
+    Statistic<"numReplaced", "ops-quantized",
+              "Float ops replaced by qnn ops or folded into them">,
+    Statistic<"numKeptInFloat", "ops-kept-in-float",
+              "Ops left in float, each with a remark">,
+  ];
   let dependentDialects = [
     "::qmlir::qnn::QNNDialect", "::mlir::quant::QuantDialect",
     "::mlir::arith::ArithDialect", "::mlir::tensor::TensorDialect",
