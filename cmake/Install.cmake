@@ -34,6 +34,15 @@ foreach(lib ${QMLIR_EXPORTED_LIBRARIES})
   list(FILTER deps INCLUDE REGEX "^(QMLIR.*|MLIR|LLVM|/.*\\.a)$")
   string(APPEND QMLIR_IMPORTED_LIBRARIES "qmlir_import_library(${lib} \"${deps}\")\n")
 endforeach()
+# A sanitized build's libraries need the sanitizer runtimes where they are
+# linked (make check-sanitizers builds the external project too).
+set(QMLIR_LINK_OPTIONS "")
+if("Address" IN_LIST LLVM_USE_SANITIZER)
+  list(APPEND QMLIR_LINK_OPTIONS -fsanitize=address)
+endif()
+if("Undefined" IN_LIST LLVM_USE_SANITIZER)
+  list(APPEND QMLIR_LINK_OPTIONS -fsanitize=undefined)
+endif()
 configure_file(cmake/QMLIRConfig.cmake.in
   ${PROJECT_BINARY_DIR}/lib/cmake/qmlir/QMLIRConfig.cmake @ONLY)
 install(FILES ${PROJECT_BINARY_DIR}/lib/cmake/qmlir/QMLIRConfig.cmake
