@@ -23,13 +23,14 @@ void qmlir::parseToolOptions(int argc, char **argv, StringRef overview) {
   // HideUnrelatedOptions makes the others ReallyHidden, which keeps them out
   // of "Did you mean" too; when they are asked for, plain Hidden lists them.
   SmallVector<cl::Option *> shown;
-  for (cl::Option *option : llvm::make_second_range(cl::getRegisteredOptions()))
-    if (option->getOptionHiddenFlag() != cl::ReallyHidden)
-      shown.push_back(option);
-  cl::HideUnrelatedOptions(toolOptions());
   if (listHidden)
-    for (cl::Option *option : shown)
-      if (option->getOptionHiddenFlag() == cl::ReallyHidden)
-        option->setHiddenFlag(cl::Hidden);
+    for (cl::Option *option :
+         llvm::make_second_range(cl::getRegisteredOptions()))
+      if (option->getOptionHiddenFlag() != cl::ReallyHidden)
+        shown.push_back(option);
+  cl::HideUnrelatedOptions(toolOptions());
+  for (cl::Option *option : shown)
+    if (option->getOptionHiddenFlag() == cl::ReallyHidden)
+      option->setHiddenFlag(cl::Hidden);
   cl::ParseCommandLineOptions(argc, argv, overview);
 }

@@ -219,6 +219,11 @@ bool Quantizer::representable(ArrayRef<double> multipliers) const {
          });
 }
 
+/// The scale of a per-tensor quantized activation.
+static double activationScale(Value v) {
+  return getQuantParams(getUniformElementType(v.getType())).scales[0];
+}
+
 static constexpr llvm::StringLiteral kUnrepresentable =
     "its input and output ranges are 2^30 or more apart, a multiplier the "
     "fixedpoint rounding mode cannot represent";
@@ -567,6 +572,11 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
     biasValues.push_back(static_cast<int32_t>(
         std::clamp<double>(std::round(shift[i] / s), INT32_MIN, INT32_MAX)));
   }
+  SmallVector<double> multipliers;
+  for (double s : biasScales)
+    multipliers.push_back(s / outType->getScale());
+  if (!representable(multipliers))
+    return keepFloat(c.op, kUnrepresentable);
   Value qBias;
   if (llvm::any_of(biasValues, [](int32_t x) { return x != 0; })) {
     auto i32 = IntegerType::get(ctx, 32);
@@ -586,12 +596,6 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
     qBias = quant::StorageCastOp::create(
         rewriter, loc, RankedTensorType::get({channels}, biasType), cst);
   }
-
-  SmallVector<double> multipliers;
-  for (double s : biasScales)
-    multipliers.push_back(s / outType->getScale());
-  if (!representable(multipliers))
-    return keepFloat(c.op, kUnrepresentable);
 
   auto qResultType = resultType.clone(*outType);
   auto mode = RoundingModeAttr::get(ctx, options.rounding);
@@ -633,14 +637,11 @@ LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
   FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
   if (failed(outType))
     return failure();
-  auto scaleOf = [](Value v) {
-    return getQuantParams(getUniformElementType(v.getType())).scales[0];
-  };
-  double out = outType->getScale();
-  if (!representable(
-          e.kind == ElementwiseBinary::Add
-              ? SmallVector<double>{scaleOf(lhs) / out, scaleOf(rhs) / out}
-              : SmallVector<double>{scaleOf(lhs) * scaleOf(rhs) / out}))
+  double a = activationScale(lhs), b = activationScale(rhs),
+         out = outType->getScale();
+  if (!representable(e.kind == ElementwiseBinary::Add
+                         ? SmallVector<double>{a / out, b / out}
+                         : SmallVector<double>{a * b / out}))
     return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
   auto type = quantTensor(op->getResult(0), *outType);
@@ -699,13 +700,11 @@ LogicalResult Quantizer::quantize(const SumPool &pool) {
   FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
   if (failed(outType))
     return failure();
-  // count = window for every output: padded positions count.
-  if (!representable(
-          getQuantParams(getUniformElementType(q.getType())).scales[0] /
-          (outType->getScale() * pool.window[0] * pool.window[1])))
+  // Zero padding divided by the whole window: padded positions count.
+  if (!representable(activationScale(q) /
+                     (outType->getScale() * pool.window[0] * pool.window[1])))
     return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
-  // Zero padding divided by the whole window: padded positions count.
   auto qop = AvgPool2DOp::create(
       rewriter, op->getLoc(), quantTensor(op->getResult(0), *outType), q,
       LayoutAttr::get(func.getContext(), pool.layout),
@@ -831,9 +830,7 @@ LogicalResult Quantizer::quantize(tensor::ConcatOp op) {
     return failure();
   SmallVector<double> multipliers;
   for (Value in : inputs)
-    multipliers.push_back(
-        getQuantParams(getUniformElementType(in.getType())).scales[0] /
-        outType->getScale());
+    multipliers.push_back(activationScale(in) / outType->getScale());
   if (!representable(multipliers))
     return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
