@@ -1,5 +1,8 @@
 // RUN: quant-opt %s -split-input-file --qmlir-export-abi | FileCheck %s
 // RUN: quant-opt %s -split-input-file --qmlir-export-abi=entry=other | FileCheck %s --check-prefix=ENTRY
+// An entry no case defines is an error, not a module left as it was.
+// RUN: not quant-opt %s -split-input-file --qmlir-export-abi=entry=nope 2>&1 | FileCheck %s --check-prefix=NOENTRY
+// NOENTRY: error: qmlir-export-abi: no function named 'nope'
 
 // Public functions get the C interface and their tensor signature.
 
