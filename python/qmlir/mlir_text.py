@@ -27,7 +27,8 @@ def dense_str(values, bits):
     """A dense<...> literal of signless `bits`-wide integers (unsigned
     values are written as their two's-complement bit pattern)."""
     a = np.asarray(values).astype(np.int64)
-    a = np.where(a >= 1 << (bits - 1), a - (1 << bits), a)
+    if bits < 64:  # (2^63 is no int64: numpy would compare as objects)
+        a = np.where(a >= 1 << (bits - 1), a - (1 << bits), a)
     flat = a.reshape(-1)
     if flat.size and np.all(flat == flat[0]):
         return "dense<%d>" % flat[0]
@@ -64,3 +65,16 @@ def dense(array, element):
             return "[" + ", ".join(nest(v) for v in x) + "]"
         return "dense<%s>" % nest(a)
     return dense_str(a, int(element[1:]))
+
+
+def string_literal(text):
+    """An MLIR string literal: quotes, backslashes and non-printable
+    characters escaped (as \\XX hex of their UTF-8 bytes)."""
+    out = []
+    for byte in text.encode("utf-8"):
+        c = chr(byte)
+        if c in '"\\' or not 0x20 <= byte < 0x7F:
+            out.append("\\%02X" % byte)
+        else:
+            out.append(c)
+    return '"%s"' % "".join(out)

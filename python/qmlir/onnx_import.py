@@ -14,11 +14,11 @@ the node, never a silently different graph.
 
 import numpy as np
 import onnx
-from onnx import numpy_helper, shape_inference
+from onnx import numpy_helper, shape_inference, version_converter
 
 from .reference import QType
 from .errors import OnnxImportError
-from .mlir_text import dense, dense_str, float_literal, qtype_str, tensor_str
+from .mlir_text import dense, dense_str, float_literal, qtype_str, string_literal, tensor_str
 
 
 def __getattr__(name):
@@ -48,6 +48,14 @@ class Value:
 
 class Importer:
     def __init__(self, model):
+        # Older graphs are read with opset 13's rules (Clip's min/max
+        # attributes, say, are inputs there): upgrade them first.
+        opset = next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None)
+        if opset is not None and opset < 13:
+            try:
+                model = version_converter.convert_version(model, 13)
+            except Exception as e:  # noqa: BLE001 - reported as an import error
+                raise OnnxImportError("opset %d: upgrading the model to opset 13 failed: %s" % (opset, e))
         try:
             model = shape_inference.infer_shapes(model)
         except Exception as e:  # noqa: BLE001 - reported as an import error
@@ -73,7 +81,7 @@ class Importer:
 
     def emit(self, text, loc=None):
         name = self.fresh()
-        where = ' loc("%s")' % loc if loc else ""
+        where = " loc(%s)" % string_literal(loc) if loc else ""
         self.lines.append("  %s = %s%s" % (name, text, where))
         return name
 

@@ -15,6 +15,7 @@ import onnx_conformance  # noqa: E402
 import qmlir  # noqa: E402
 from qmlir import tools  # noqa: E402
 from qmlir.onnx_import import OnnxImportError  # noqa: E402
+from qmlir.mlir_text import dense_str  # noqa: E402
 from qmlir.onnx_import import import_model  # noqa: E402
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -149,3 +150,31 @@ def test_corrupt_onnx_is_one_line(tmp_path):
     assert r.returncode == 1
     assert len(r.stderr.strip().splitlines()) == 1
     assert "not a readable ONNX model" in r.stderr
+
+
+def test_opset_9_clip_attributes_are_kept(tmp_path):
+    # Read with opset 13's rules, Clip's min/max attributes were dropped.
+    node = helper.make_node("Clip", ["x"], ["y"], name="clip", min=-0.5, max=0.25)
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [4])])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 9)])
+    path = tmp_path / "clip.mlir"
+    path.write_text(import_model(model))
+    x = np.array([-2, -0.25, 0.1, 3], np.float32)
+    np.testing.assert_array_equal(tools.run(str(path), x)[0], np.clip(x, -0.5, 0.25))
+
+
+def test_non_uniform_int64_constants_and_quoted_names(tmp_path):
+    shape = helper.make_node("Constant", [], ["shape"], value=helper.make_tensor(
+        "s", TensorProto.INT64, [2], [2, -1]))
+    reshape = helper.make_node("Reshape", ["x", "shape"], ['y "quoted" \\ é'], name="reshape")
+    relu = helper.make_node("Relu", ['y "quoted" \\ é'], ["z"], name='relu "1"')
+    g = helper.make_graph([shape, reshape, relu], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [4])],
+                          [helper.make_tensor_value_info("z", TensorProto.FLOAT, [2, 2])])
+    path = tmp_path / "m.mlir"
+    path.write_text(import_model(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])))
+    x = np.array([-1, 2, -3, 4], np.float32)
+    np.testing.assert_array_equal(tools.run(str(path), x)[0], np.maximum(x, 0).reshape(2, 2))
+    # 2^63 is no int64: the unsigned wrap once made this an object array.
+    assert dense_str(np.array([2, -1], np.int64), 64) == "dense<[2, -1]>"
