@@ -127,7 +127,8 @@ class Importer:
         for v, idx in inputs:
             exprs = ", ".join("0" if i is None else "d%d" % i for i in idx)
             maps.append("affine_map<(%s) -> (%s)>" % (dims, exprs))
-        out_dims = ", ".join("d%d" % i for i in (out_dims if out_dims is not None else range(rank)))
+        out_dims = ", ".join("0" if i is None else "d%d" % i
+                             for i in (out_dims if out_dims is not None else range(rank)))
         maps.append("affine_map<(%s) -> (%s)>" % (dims, out_dims))
         out_type = tensor_str(shape, element)
         init = init or self.empty(shape, element)
@@ -396,10 +397,10 @@ class Importer:
                                for i, d in enumerate(v.shape)]))
         return self.generic(inputs, shape, body, loc, element=element)
 
-    def binary(self, node, op):
+    def binary(self, node, op, dialect="arith"):
         a, b = self.fvalue(node.input[0]), self.fvalue(node.input[1])
         return self.broadcast([a, b], node.output[0], lambda x: (
-            ["%%r = arith.%s %s, %s : f32" % (op, x[0], x[1])], "%r"))
+            ["%%r = %s.%s %s, %s : f32" % (dialect, op, x[0], x[1])], "%r"))
 
     def op_Add(self, node, a):
         return self.binary(node, "addf")
@@ -419,10 +420,10 @@ class Importer:
     def op_Max(self, node, a):
         return self.binary(node, "maximumf")
 
-    def unary(self, node, lines):
+    def unary(self, node, lines, result="%r"):
         x = self.fvalue(node.input[0])
         return self.broadcast([x], node.output[0], lambda v: (
-            [l.format(x=v[0]) for l in lines], "%r"))
+            [l.format(x=v[0]) for l in lines], result))
 
     def op_Relu(self, node, a):
         return self.unary(node, ["%z = arith.constant 0.000000e+00 : f32",
@@ -432,6 +433,53 @@ class Importer:
         return self.unary(node, ["%one = arith.constant 1.000000e+00 : f32",
                                  "%n = arith.negf {x} : f32", "%e = math.exp %n : f32",
                                  "%d = arith.addf %one, %e : f32", "%r = arith.divf %one, %d : f32"])
+
+    def op_Neg(self, node, a):
+        return self.unary(node, ["%r = arith.negf {x} : f32"])
+
+    def op_Abs(self, node, a):
+        return self.unary(node, ["%r = math.absf {x} : f32"])
+
+    def op_Exp(self, node, a):
+        return self.unary(node, ["%r = math.exp {x} : f32"])
+
+    def op_Log(self, node, a):
+        return self.unary(node, ["%r = math.log {x} : f32"])
+
+    def op_Sqrt(self, node, a):
+        return self.unary(node, ["%r = math.sqrt {x} : f32"])
+
+    def op_Erf(self, node, a):
+        return self.unary(node, ["%r = math.erf {x} : f32"])
+
+    def op_Tanh(self, node, a):
+        return self.unary(node, ["%r = math.tanh {x} : f32"])
+
+    def op_Reciprocal(self, node, a):
+        return self.unary(node, ["%one = arith.constant 1.000000e+00 : f32", "%r = arith.divf %one, {x} : f32"])
+
+    def op_LeakyRelu(self, node, a):
+        return self.unary(node, ["%%a = arith.constant %s : f32" % float_literal(a.get("alpha", 0.01)),
+                                 "%z = arith.constant 0.000000e+00 : f32",
+                                 "%m = arith.mulf {x}, %a : f32", "%p = arith.cmpf oge, {x}, %z : f32",
+                                 "%r = arith.select %p, {x}, %m : f32"])
+
+    def hard_sigmoid(self, alpha, beta):
+        """Lines computing %h = max(0, min(1, alpha * x + beta))."""
+        return ["%%a = arith.constant %s : f32" % float_literal(alpha),
+                "%%b = arith.constant %s : f32" % float_literal(beta),
+                "%z = arith.constant 0.000000e+00 : f32", "%one = arith.constant 1.000000e+00 : f32",
+                "%m = arith.mulf {x}, %a : f32", "%s = arith.addf %m, %b : f32",
+                "%lo = arith.maximumf %s, %z : f32", "%h = arith.minimumf %lo, %one : f32"]
+
+    def op_HardSigmoid(self, node, a):
+        return self.unary(node, self.hard_sigmoid(a.get("alpha", 0.2), a.get("beta", 0.5)), "%h")
+
+    def op_HardSwish(self, node, a):
+        return self.unary(node, self.hard_sigmoid(1 / 6, 0.5) + ["%r = arith.mulf {x}, %h : f32"])
+
+    def op_Pow(self, node, a):
+        return self.binary(node, "powf", dialect="math")
 
     def op_Round(self, node, a):
         return self.unary(node, ["%r = math.roundeven {x} : f32"])
@@ -476,22 +524,47 @@ class Importer:
         v.unsigned = True
         return v
 
-    def reduce(self, node, a, op, init):
+    def reduce(self, node, a, op, init, loc=None):
+        """A reduction over `axes` (attribute, or input from opset 18; all
+        axes when absent), keeping reduced dimensions as 1 with keepdims."""
         x = self.fvalue(node.input[0])
-        axes = a.get("axes")
-        if axes is not None or a.get("keepdims", 1):
-            self.fail("only full reductions with keepdims=0 are supported")
-        acc = self.fill([], init)
         rank = len(x.shape)
-        return self.generic([(x, list(range(rank)))], [], lambda v: (
+        axes = a.get("axes")
+        if len(node.input) > 1 and node.input[1]:
+            axes = [int(v) for v in np.atleast_1d(self.constant(node.input[1], "axes"))]
+        if not axes:
+            if a.get("noop_with_empty_axes", 0):
+                return x
+            axes = range(rank)
+        axes = sorted({int(d) % rank for d in axes})
+        kept = [d for d in range(rank) if d not in axes]
+        loop = {d: i for i, d in enumerate(kept + axes)}
+        if a.get("keepdims", 1):
+            shape = [1 if d in axes else x.shape[d] for d in range(rank)]
+            out_dims = [None if d in axes else loop[d] for d in range(rank)]
+        else:
+            shape = [x.shape[d] for d in kept]
+            out_dims = [loop[d] for d in kept]
+        return self.generic([(x, [loop[d] for d in range(rank)])], shape, lambda v: (
             ["%%r = arith.%s %s, %s : f32" % (op, v[0], v[1])], "%r"),
-            node.output[0], iterators=["reduction"] * rank, init=acc)
+            loc or node.output[0], iterators=["parallel"] * len(kept) + ["reduction"] * len(axes),
+            init=self.fill(shape, init), out_dims=out_dims)
 
     def op_ReduceMin(self, node, a):
         return self.reduce(node, a, "minimumf", float("inf"))
 
     def op_ReduceMax(self, node, a):
         return self.reduce(node, a, "maximumf", float("-inf"))
+
+    def op_ReduceSum(self, node, a):
+        return self.reduce(node, a, "addf", 0.0)
+
+    def op_ReduceMean(self, node, a):
+        total = self.reduce(node, a, "addf", 0.0, loc=node.output[0] + ".sum")
+        count = int(np.prod(self.value(node.input[0]).shape)) // max(int(np.prod(total.shape)), 1)
+        return self.broadcast([total], node.output[0], lambda v: (
+            ["%%n = arith.constant %s : f32" % float_literal(count), "%%r = arith.divf %s, %%n : f32" % v[0]],
+            "%r"))
 
     def named(self, op, ins, init, shape, loc, attrs=""):
         out = tensor_str(shape, F32)

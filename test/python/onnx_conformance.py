@@ -34,7 +34,9 @@ QUANTIZATION_OPS = {"QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "QLin
                     "ConvInteger", "DynamicQuantizeLinear"}
 FLOAT_OPS = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "MaxPool", "AveragePool",
              "GlobalAveragePool", "Flatten", "Reshape", "Transpose", "Concat", "BatchNormalization",
-             "Softmax", "Sigmoid"]
+             "Softmax", "Sigmoid", "Neg", "Abs", "Exp", "Log", "Sqrt", "Erf", "Tanh", "Reciprocal",
+             "LeakyRelu", "HardSigmoid", "HardSwish", "Pow", "ReduceMean", "ReduceSum", "ReduceMax",
+             "ReduceMin"]
 
 
 def load(test):
