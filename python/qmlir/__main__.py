@@ -1,6 +1,7 @@
 """qmlir's command line: /usr/bin/python3 -m qmlir COMMAND ...
 
     import    model.onnx -o model.mlir        ONNX to MLIR (@main takes the ONNX inputs in order)
+              [--input-shape x=1,3,224,224]  fixes symbolic dimensions
     calibrate model.mlir --data x.npy -o stats.json [--method M]
     quantize  model.mlir --stats stats.json -o model.int8.mlir [--activation-type u8 ...]
     compile   model.mlir -o model.llvm.mlir   lower to the LLVM dialect for the host
@@ -19,7 +20,21 @@ from . import tools
 from .errors import OnnxImportError
 
 
-def _import(path, output):
+def _input_shapes(specs):
+    """--input-shape NAME=D0,D1,... values as a dict."""
+    shapes = {}
+    for spec in specs:
+        name, _, dims = spec.rpartition("=")
+        try:
+            shapes[name] = [int(d) for d in dims.split(",")]
+        except ValueError:
+            raise OnnxImportError("--input-shape %s: expected NAME=D0,D1,..." % spec) from None
+        if not name or any(d <= 0 for d in shapes[name]):
+            raise OnnxImportError("--input-shape %s: expected NAME=D0,D1,... with positive sizes" % spec)
+    return shapes
+
+
+def _import(path, output, input_shapes):
     """ONNX to MLIR; onnx is imported only here."""
     import onnx
 
@@ -30,7 +45,7 @@ def _import(path, output):
         raise
     except Exception as e:  # protobuf's DecodeError and kin
         raise OnnxImportError("%s: not a readable ONNX model (%s)" % (path, e)) from None
-    text = onnx_import.import_model(proto)
+    text = onnx_import.import_model(proto, _input_shapes(input_shapes))
     with open(output, "w") as f:
         f.write(text)
 
@@ -42,6 +57,8 @@ def main(argv=None):
     s = sub.add_parser("import", help="ONNX to MLIR")
     s.add_argument("model")
     s.add_argument("-o", "--output", required=True)
+    s.add_argument("--input-shape", action="append", default=[], metavar="NAME=D0,D1,...",
+                   help="static shape of an input with symbolic dimensions")
     s = sub.add_parser("calibrate", help="statistics over calibration data")
     s.add_argument("model")
     s.add_argument("--data", action="append", required=True, help=".npy per argument, samples on axis 0")
@@ -64,7 +81,7 @@ def main(argv=None):
     a = p.parse_args(argv)
     try:
         if a.command == "import":
-            _import(a.model, a.output)
+            _import(a.model, a.output, a.input_shape)
         elif a.command == "calibrate":
             tools.calibrate(a.model, [np.load(d) for d in a.data], a.output, method=a.method)
         elif a.command == "quantize":

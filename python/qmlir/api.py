@@ -77,7 +77,7 @@ def _calibration_arrays(data, names):
 
 
 def quantize(model, calibration_data, method=None, target="host", workdir=None, entry="main",
-             progress=None, **options):
+             progress=None, input_shapes=None, **options):
     """Calibrates `model` (an ONNX file or ModelProto, or an MLIR file) on
     `calibration_data`, quantizes it and compiles it for `target` ("host":
     the JIT-lowered LLVM dialect).
@@ -86,7 +86,8 @@ def quantize(model, calibration_data, method=None, target="host", workdir=None, 
     input, samples along axis 0), or an iterable of samples, each an array,
     a tuple of arrays, or (ONNX models) a dict by input name. `entry` names
     the function of an MLIR model; `progress` shows calibration progress
-    (default: when stderr is a terminal). Other options are
+    (default: when stderr is a terminal); `input_shapes` (name -> dims)
+    fixes symbolic dimensions of ONNX inputs. Other options are
     qnn-quantize-pipeline's (activation_type="u8", skip=["conv1"], ...).
 
     Files go to `workdir`, or to a temporary directory removed with the
@@ -106,7 +107,7 @@ def quantize(model, calibration_data, method=None, target="host", workdir=None, 
             names = [i.name for i in proto.graph.input if i.name not in initializers]
             path = os.path.join(work, "model.mlir")
             with open(path, "w") as f:
-                f.write(onnx_import.import_model(proto))
+                f.write(onnx_import.import_model(proto, input_shapes))
             model = path
         data = _calibration_arrays(calibration_data, names)
         result = QuantizedModel(str(model), os.path.join(work, "stats.json"),

@@ -46,6 +46,29 @@ class Value:
         return tensor_str(self.shape, e)
 
 
+def fix_input_shapes(model, input_shapes):
+    """A copy of `model` whose graph inputs named in `input_shapes` (name ->
+    list of dims) have those static shapes: symbolic batch or sequence
+    dimensions made concrete, as ONNX Runtime's make_dynamic_shape_fixed
+    does."""
+    model = onnx.ModelProto.FromString(model.SerializeToString())
+    inputs = {i.name: i for i in model.graph.input}
+    for name, dims in input_shapes.items():
+        if name not in inputs:
+            raise OnnxImportError("input shape for '%s': the graph has no such input (its inputs: %s)"
+                                  % (name, ", ".join(inputs)))
+        shape = inputs[name].type.tensor_type.shape
+        if len(shape.dim) != len(dims):
+            raise OnnxImportError("input shape for '%s' has rank %d, the input has rank %d"
+                                  % (name, len(dims), len(shape.dim)))
+        for i, (d, value) in enumerate(zip(shape.dim, dims)):
+            if d.HasField("dim_value") and d.dim_value != value:
+                raise OnnxImportError("input shape for '%s': dimension %d is %d in the model, not %d"
+                                      % (name, i, d.dim_value, value))
+            d.dim_value = int(value)
+    return model
+
+
 class Importer:
     def __init__(self, model):
         # Older graphs are read with opset 13's rules (Clip's min/max
@@ -823,7 +846,10 @@ class Importer:
             t = inp.type.tensor_type
             shape = self.shapes.get(inp.name)
             if shape is None or any(d < 0 for d in shape):
-                raise OnnxImportError("graph input '%s' needs a static shape" % inp.name)
+                raise OnnxImportError("graph input '%s' needs a static shape, has %s (give one: "
+                                      "--input-shape %s=%s)" % (
+                                          inp.name, [d if d >= 0 else "?" for d in shape or []], inp.name,
+                                          ",".join(str(max(d, 1)) for d in shape or [1])))
             dtype = _np_dtype(t.elem_type)
             if dtype in (np.dtype(np.uint8), np.dtype(np.int8)):
                 # Raw quantized storage: the consuming op gives its type.
@@ -893,6 +919,9 @@ def _storage_of(imp, name, t):
     return {np.dtype(np.uint8): "u8", np.dtype(np.int8): "i8"}.get(dtype, t.storage)
 
 
-def import_model(model):
-    """MLIR text of `model` (an onnx.ModelProto)."""
+def import_model(model, input_shapes=None):
+    """MLIR text of `model` (an onnx.ModelProto); `input_shapes` (name ->
+    dims) fixes the shapes of inputs with symbolic dimensions."""
+    if input_shapes:
+        model = fix_input_shapes(model, input_shapes)
     return Importer(model).run()

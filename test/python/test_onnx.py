@@ -178,3 +178,28 @@ def test_non_uniform_int64_constants_and_quoted_names(tmp_path):
     np.testing.assert_array_equal(tools.run(str(path), x)[0], np.maximum(x, 0).reshape(2, 2))
     # 2^63 is no int64: the unsigned wrap once made this an object array.
     assert dense_str(np.array([2, -1], np.int64), 64) == "dense<[2, -1]>"
+
+
+def test_symbolic_input_dimensions_are_fixed_on_request(tmp_path):
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 4])
+    model = helper.make_model(helper.make_graph([helper.make_node("Relu", ["x"], ["y"], name="r")], "g", [x], [y]),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(OnnxImportError, match=r"graph input 'x' needs a static shape, has \['\?', 4\] "
+                                              r"\(give one: --input-shape x=1,4\)"):
+        import_model(model)
+    assert "tensor<3x4xf32>" in import_model(model, {"x": [3, 4]})
+    with pytest.raises(OnnxImportError, match="dimension 1 is 4 in the model, not 5"):
+        import_model(model, {"x": [3, 5]})
+    with pytest.raises(OnnxImportError, match="the graph has no such input"):
+        import_model(model, {"z": [3, 4]})
+    path = tmp_path / "dyn.onnx"
+    onnx.save(model, str(path))
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    r = subprocess.run([sys.executable, "-m", "qmlir", "import", str(path), "-o", str(tmp_path / "d.mlir"),
+                        "--input-shape", "x=2,4"], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "tensor<2x4xf32>" in (tmp_path / "d.mlir").read_text()
+    r = subprocess.run([sys.executable, "-m", "qmlir", "import", str(path), "-o", str(tmp_path / "e.mlir"),
+                        "--input-shape", "x=2,four"], capture_output=True, text=True, env=env)
+    assert r.returncode == 1 and "expected NAME=D0,D1,..." in r.stderr
