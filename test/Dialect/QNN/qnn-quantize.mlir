@@ -149,3 +149,28 @@ func.func @main(%x: tensor<1x4xf32>) -> tensor<1x5xf32> {
   } : tensor<1x3xf32> to tensor<1x5xf32>
   return %p : tensor<1x5xf32>
 }
+
+// -----
+
+// Max pooling of a float op's result is quantized there (the input's
+// parameters, stats "exp"), not left in float without a word.
+
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+// CHECK-LABEL: func.func @main
+// CHECK: %[[Q:.*]] = quant.qcast %{{.*}} : tensor<1x4x4x1xf32> to tensor<1x4x4x1x!quant.uniform<i8:f32, 0.078431372549019607:-128>>
+// CHECK: qnn.max_pool2d %[[Q]] layout = nhwc
+func.func @main(%x: tensor<1x4x4x1xf32>) -> tensor<1x2x2x1xf32> {
+  %e = tensor.empty() : tensor<1x4x4x1xf32>
+  %exp = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%x : tensor<1x4x4x1xf32>) outs(%e : tensor<1x4x4x1xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %m = math.exp %in : f32
+    linalg.yield %m : f32
+  } -> tensor<1x4x4x1xf32> loc("exp")
+  %w = tensor.empty() : tensor<2x2xf32>
+  %ninf = arith.constant 0xFF800000 : f32
+  %o = tensor.empty() : tensor<1x2x2x1xf32>
+  %f = linalg.fill ins(%ninf : f32) outs(%o : tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32>
+  %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%exp, %w : tensor<1x4x4x1xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> loc("pool")
+  return %p : tensor<1x2x2x1xf32>
+}

@@ -762,11 +762,13 @@ LogicalResult Quantizer::quantize(const MaxPool &pool) {
     padding = *p;
     input = pad.getSource();
   }
-  Value q = quantized.lookup(input);
-  if (!q)
-    return failure();
   if (llvm::any_of(pool.dilations, [](int64_t d) { return d != 1; }))
     return keepFloat(op, "dilated pooling");
+  // A float input (a float op's result, an argument) is quantized here, as
+  // for every other op: the pool then shares its parameters.
+  Value q = getQuantized(input, op);
+  if (!q)
+    return failure();
   rewriter.setInsertionPoint(op);
   auto qType = cast<RankedTensorType>(q.getType());
   auto qop =
