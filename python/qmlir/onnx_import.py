@@ -14,10 +14,11 @@ the node, never a silently different graph.
 
 import numpy as np
 import onnx
-from onnx import numpy_helper, shape_inference, version_converter
+from onnx import numpy_helper, version_converter
 
 from .reference import QType
 from .errors import OnnxImportError
+from .onnx_fold import _np_dtype, fold_constants
 from .mlir_text import dense, dense_str, float_literal, qtype_str, string_literal, tensor_str
 
 
@@ -80,7 +81,7 @@ class Importer:
             except Exception as e:  # noqa: BLE001 - reported as an import error
                 raise OnnxImportError("opset %d: upgrading the model to opset 13 failed: %s" % (opset, e))
         try:
-            model = shape_inference.infer_shapes(model)
+            model = fold_constants(model)
         except Exception as e:  # noqa: BLE001 - reported as an import error
             raise OnnxImportError("ONNX shape inference failed: %s" % e)
         self.model = model
@@ -786,6 +787,35 @@ class Importer:
     def op_Reshape(self, node, a):
         return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
 
+    def op_Squeeze(self, node, a):
+        return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
+
+    def op_Unsqueeze(self, node, a):
+        return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
+
+    def op_Slice(self, node, a):
+        x = self.value(node.input[0])
+        starts = [int(v) for v in self.constant(node.input[1], "starts")]
+        ends = [int(v) for v in self.constant(node.input[2], "ends")]
+        operand = lambda i, default: ([int(v) for v in self.constant(node.input[i], node.op_type.lower())]
+                                      if len(node.input) > i and node.input[i] else default)
+        axes = operand(3, list(range(len(starts))))
+        steps = operand(4, [1] * len(starts))
+        offsets, sizes, strides = [0] * len(x.shape), list(x.shape), [1] * len(x.shape)
+        for start, end, axis, step in zip(starts, ends, axes, steps):
+            axis %= len(x.shape)
+            if step <= 0:
+                self.fail("steps must be positive")
+            first, last, _ = slice(start, end, step).indices(x.shape[axis])
+            sizes[axis] = max(0, -(-(last - first) // step))
+            # An empty slice starts at 0: MLIR wants every offset in bounds.
+            offsets[axis], strides[axis] = first if sizes[axis] else 0, step
+        out = Value("", sizes, x.element)
+        out.name = self.emit("tensor.extract_slice %s[%s] [%s] [%s] : %s to %s" % (
+            x.name, ", ".join(map(str, offsets)), ", ".join(map(str, sizes)), ", ".join(map(str, strides)),
+            x.type, out.type), node.output[0])
+        return out
+
     def op_Transpose(self, node, a):
         x = self.value(node.input[0])
         perm = list(a.get("perm", reversed(range(len(x.shape)))))
@@ -892,11 +922,6 @@ class Importer:
         body = "\n".join(self.lines)
         return "func.func @main(%s) -> (%s) {\n%s\n  return %s : %s\n}\n" % (
             sig_args, sig_res, body, ", ".join(v.name for v in results), sig_res)
-
-
-def _np_dtype(elem_type):
-    # onnx 1.12 (Debian 12) predates onnx.helper.tensor_dtype_to_np_dtype.
-    return np.dtype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[elem_type])
 
 
 def _unit(imp, name):

@@ -22,12 +22,14 @@ func.func @softmax(%x: tensor<2x4xf32>) -> tensor<2x4xf32> {
 // CHECK-NOT: math.tanh
 // CHECK-NOT: math.exp
 // CHECK-NOT: math.log
+// CHECK-NOT: math.powf
 // CHECK: return
-func.func @math(%x: f32, %h: f16) -> (f32, f32, f32, f32, f16) {
+func.func @math(%x: f32, %h: f16) -> (f32, f32, f32, f32, f16, f32) {
   %a = math.erf %x : f32
   %b = math.tanh %x : f32
   %c = math.exp %x : f32
   %d = math.log %x : f32
   %e = math.exp %h : f16
-  return %a, %b, %c, %d, %e : f32, f32, f32, f32, f16
+  %f = math.powf %x, %x : f32
+  return %a, %b, %c, %d, %e, %f : f32, f32, f32, f32, f16, f32
 }

@@ -203,3 +203,22 @@ def test_symbolic_input_dimensions_are_fixed_on_request(tmp_path):
     r = subprocess.run([sys.executable, "-m", "qmlir", "import", str(path), "-o", str(tmp_path / "e.mlir"),
                         "--input-shape", "x=2,four"], capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "expected NAME=D0,D1,..." in r.stderr
+
+
+def test_shape_arithmetic_is_folded(tmp_path):
+    # What exporters emit around attention: the shape computed at run time.
+    c = lambda name, values: helper.make_node("Constant", [], [name], value=helper.make_tensor(
+        name, TensorProto.INT64, [len(values)], values))
+    nodes = [helper.make_node("Shape", ["x"], ["s"]),
+             c("i0", [0]), helper.make_node("Gather", ["s", "i0"], ["b"], axis=0),
+             c("rest", [-1, 3]), helper.make_node("Concat", ["b", "rest"], ["shape"], axis=0),
+             helper.make_node("Reshape", ["x", "shape"], ["r"], name="reshape"),
+             c("st", [1]), c("en", [3]), c("ax", [2]),
+             helper.make_node("Slice", ["r", "st", "en", "ax"], ["y"], name="slice")]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, ["n", 4, 6])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    model = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    path = tmp_path / "m.mlir"
+    path.write_text(import_model(model, {"x": [2, 4, 6]}))
+    x = np.arange(48, dtype=np.float32).reshape(2, 4, 6)
+    np.testing.assert_array_equal(tools.run(str(path), x)[0], x.reshape(2, -1, 3)[:, :, 1:3])
