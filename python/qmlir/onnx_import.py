@@ -502,6 +502,22 @@ class Importer:
     def op_HardSwish(self, node, a):
         return self.unary(node, self.hard_sigmoid(1 / 6, 0.5) + ["%r = arith.mulf {x}, %h : f32"])
 
+    def op_PRelu(self, node, a):
+        x, slope = self.fvalue(node.input[0]), self.fvalue(node.input[1])
+        return self.broadcast([x, slope], node.output[0], lambda v: (
+            ["%z = arith.constant 0.000000e+00 : f32", "%%m = arith.mulf %s, %s : f32" % (v[0], v[1]),
+             "%%p = arith.cmpf oge, %s, %%z : f32" % v[0], "%%r = arith.select %%p, %s, %%m : f32" % v[0]],
+            "%r"))
+
+    def op_Elu(self, node, a):
+        return self.unary(node, ["%%a = arith.constant %s : f32" % float_literal(a.get("alpha", 1.0)),
+                                 "%z = arith.constant 0.000000e+00 : f32", "%e = math.expm1 {x} : f32",
+                                 "%m = arith.mulf %e, %a : f32", "%p = arith.cmpf oge, {x}, %z : f32",
+                                 "%r = arith.select %p, {x}, %m : f32"])
+
+    def op_Softplus(self, node, a):
+        return self.unary(node, ["%e = math.exp {x} : f32", "%r = math.log1p %e : f32"])
+
     def op_Pow(self, node, a):
         return self.binary(node, "powf", dialect="math")
 
@@ -793,6 +809,28 @@ class Importer:
     def op_Unsqueeze(self, node, a):
         return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
 
+    def extract(self, x, offsets, sizes, strides, loc):
+        out = Value("", sizes, x.element)
+        if 0 in sizes:  # nothing to read; MLIR wants offsets inside the source
+            out.name = self.empty(sizes, self.etype(x))
+            return out
+        out.name = self.emit("tensor.extract_slice %s[%s] [%s] [%s] : %s to %s" % (
+            x.name, ", ".join(map(str, offsets)), ", ".join(map(str, sizes)), ", ".join(map(str, strides)),
+            x.type, out.type), loc)
+        return out
+
+    def op_Split(self, node, a):
+        x = self.value(node.input[0])
+        axis = a.get("axis", 0) % len(x.shape)
+        sizes = [self.out_shape(node, i)[axis] for i in range(len(node.output))]
+        outs, offset = [], 0
+        for name, size in zip(node.output, sizes):
+            offsets = [offset if d == axis else 0 for d in range(len(x.shape))]
+            shape = [size if d == axis else n for d, n in enumerate(x.shape)]
+            outs.append(self.extract(x, offsets, shape, [1] * len(x.shape), name))
+            offset += size
+        return outs
+
     def op_Slice(self, node, a):
         x = self.value(node.input[0])
         starts = [int(v) for v in self.constant(node.input[1], "starts")]
@@ -808,13 +846,8 @@ class Importer:
                 self.fail("steps must be positive")
             first, last, _ = slice(start, end, step).indices(x.shape[axis])
             sizes[axis] = max(0, -(-(last - first) // step))
-            # An empty slice starts at 0: MLIR wants every offset in bounds.
-            offsets[axis], strides[axis] = first if sizes[axis] else 0, step
-        out = Value("", sizes, x.element)
-        out.name = self.emit("tensor.extract_slice %s[%s] [%s] [%s] : %s to %s" % (
-            x.name, ", ".join(map(str, offsets)), ", ".join(map(str, sizes)), ", ".join(map(str, strides)),
-            x.type, out.type), node.output[0])
-        return out
+            offsets[axis], strides[axis] = first, step
+        return self.extract(x, offsets, sizes, strides, node.output[0])
 
     def op_Transpose(self, node, a):
         x = self.value(node.input[0])
@@ -849,6 +882,13 @@ class Importer:
         return y
 
     def op_Softmax(self, node, a):
+        return self.softmax(node, a, log=False)
+
+    def op_LogSoftmax(self, node, a):
+        return self.softmax(node, a, log=True)
+
+    def softmax(self, node, a, log):
+        """exp(x - max) / sum, or for log: x - max - log(sum), along `axis`."""
         x = self.fvalue(node.input[0])
         rank = len(x.shape)
         axis = a.get("axis", -1) % rank
@@ -864,6 +904,10 @@ class Importer:
         total = self.generic([(e, list(range(rank)))], kept, lambda v: (
             ["%%r = arith.addf %s, %s : f32" % (v[0], v[1])], "%r"), node.output[0] + ".sum",
             iterators=its, init=self.fill(kept, 0.0), out_dims=keep)
+        if log:
+            return self.generic([(x, list(range(rank))), (mx, keep), (total, keep)], x.shape, lambda v: (
+                ["%%d = arith.subf %s, %s : f32" % (v[0], v[1]), "%%l = math.log %s : f32" % v[2],
+                 "%r = arith.subf %d, %l : f32"], "%r"), node.output[0])
         return self.generic([(e, list(range(rank))), (total, keep)], x.shape, lambda v: (
             ["%%r = arith.divf %s, %s : f32" % (v[0], v[1])], "%r"), node.output[0])
 

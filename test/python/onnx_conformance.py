@@ -30,7 +30,7 @@ PARAMS = {
     # Inference BatchNormalization: scale, bias, mean and variance.
     "BatchNormalization": [1, 2, 3, 4],
     # Slice's starts, ends, axes and steps; the axes of opset-13 reductions.
-    "Slice": [1, 2, 3, 4], "ReduceSum": [1],
+    "Slice": [1, 2, 3, 4], "ReduceSum": [1], "Split": [1],
 }
 QUANTIZATION_OPS = {"QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "QLinearConv", "MatMulInteger",
                     "ConvInteger", "DynamicQuantizeLinear"}
@@ -38,7 +38,8 @@ FLOAT_OPS = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "MaxPool", 
              "GlobalAveragePool", "Flatten", "Reshape", "Transpose", "Concat", "BatchNormalization",
              "Softmax", "Sigmoid", "Neg", "Abs", "Exp", "Log", "Sqrt", "Erf", "Tanh", "Reciprocal",
              "LeakyRelu", "HardSigmoid", "HardSwish", "Pow", "ReduceMean", "ReduceSum", "ReduceMax",
-             "ReduceMin", "Slice", "Squeeze", "Unsqueeze"]
+             "ReduceMin", "Slice", "Squeeze", "Unsqueeze", "LogSoftmax", "PRelu", "Elu", "Softplus",
+             "Split"]
 
 
 def load(test):
