@@ -695,6 +695,26 @@ class Importer:
                              x.name, pads[0], pads[1], pads[2], pads[3], c, x.type, tensor_str(shape, F32)), loc)
         return Value(name, shape, F32)
 
+    def op_Pad(self, node, a):
+        x = self.fvalue(node.input[0])
+        rank = len(x.shape)
+        if a.get("mode", b"constant") not in (b"constant", "constant"):
+            self.fail("mode %s is not supported (constant only)" % a["mode"].decode())
+        pads = [int(p) for p in self.constant(node.input[1], "pads")]
+        if any(p < 0 for p in pads):
+            self.fail("negative pads (cropping) are not supported")
+        value = 0.0
+        if len(node.input) > 2 and node.input[2]:
+            value = float(np.asarray(self.constant(node.input[2], "constant_value")).reshape(-1)[0])
+        low, high = pads[:rank], pads[rank:]
+        shape = [n + l + h for n, l, h in zip(x.shape, low, high)]
+        c = self.emit("arith.constant %s : f32" % float_literal(value))
+        args = ", ".join("%%i%d: index" % d for d in range(rank))
+        name = self.emit("tensor.pad %s low[%s] high[%s] {\n  ^bb0(%s):\n    tensor.yield %s : f32\n  } : %s to %s" % (
+            x.name, ", ".join(map(str, low)), ", ".join(map(str, high)), args, c, x.type, tensor_str(shape, F32)),
+            node.output[0])
+        return Value(name, shape, F32)
+
     def op_Conv(self, node, a):
         x, w = self.fvalue(node.input[0]), self.value(node.input[1])
         if len(x.shape) != 4:

@@ -30,7 +30,7 @@ PARAMS = {
     # Inference BatchNormalization: scale, bias, mean and variance.
     "BatchNormalization": [1, 2, 3, 4],
     # Slice's starts, ends, axes and steps; the axes of opset-13 reductions.
-    "Slice": [1, 2, 3, 4], "ReduceSum": [1], "Split": [1],
+    "Slice": [1, 2, 3, 4], "ReduceSum": [1], "Split": [1], "Pad": [1, 2],
 }
 QUANTIZATION_OPS = {"QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "QLinearConv", "MatMulInteger",
                     "ConvInteger", "DynamicQuantizeLinear"}
@@ -39,7 +39,7 @@ FLOAT_OPS = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "MaxPool", 
              "Softmax", "Sigmoid", "Neg", "Abs", "Exp", "Log", "Sqrt", "Erf", "Tanh", "Reciprocal",
              "LeakyRelu", "HardSigmoid", "HardSwish", "Pow", "ReduceMean", "ReduceSum", "ReduceMax",
              "ReduceMin", "Slice", "Squeeze", "Unsqueeze", "LogSoftmax", "PRelu", "Elu", "Softplus",
-             "Split"]
+             "Split", "Pad"]
 
 
 def load(test):
