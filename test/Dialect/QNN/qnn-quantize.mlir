@@ -174,3 +174,22 @@ func.func @main(%x: tensor<1x4x4x1xf32>) -> tensor<1x2x2x1xf32> {
   %p = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%exp, %w : tensor<1x4x4x1xf32>, tensor<2x2xf32>) outs(%f : tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> loc("pool")
   return %p : tensor<1x2x2x1xf32>
 }
+
+// -----
+
+// A slice of a quantized value (attention's q, k, v out of one projection)
+// keeps its parameters, like a reshape.
+
+// CHECK-LABEL: func.func @main
+// CHECK: %[[Y:.*]] = qnn.matmul
+// CHECK: %[[S:.*]] = tensor.extract_slice %[[Y]][0, 1] [1, 2] [1, 1] : tensor<1x3x!quant.uniform<i8:f32, {{.*}}:-26>> to tensor<1x2x!quant.uniform<i8:f32, {{.*}}:-26>>
+// CHECK: quant.dcast %[[S]]
+func.func @main(%x: tensor<1x4xf32>) -> tensor<1x2xf32> {
+  %w = arith.constant dense<[[1.0, -1.0, 0.5], [0.25, 2.0, -0.5], [1.0, 1.0, 1.0], [-2.0, 0.0, 3.0]]> : tensor<4x3xf32>
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<1x3xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<1x3xf32>) -> tensor<1x3xf32>
+  %y = linalg.matmul ins(%x, %w : tensor<1x4xf32>, tensor<4x3xf32>) outs(%z : tensor<1x3xf32>) -> tensor<1x3xf32> loc("fc")
+  %s = tensor.extract_slice %y[0, 1] [1, 2] [1, 1] : tensor<1x3xf32> to tensor<1x2xf32>
+  return %s : tensor<1x2xf32>
+}

@@ -167,15 +167,17 @@ private:
   LogicalResult quantize(FakeQuantOp op);
   LogicalResult quantize(tensor::PadOp op);
   LogicalResult quantize(tensor::ConcatOp op);
-  LogicalResult quantize(tensor::ExpandShapeOp op) { return reshape(op); }
-  LogicalResult quantize(tensor::CollapseShapeOp op) { return reshape(op); }
+  LogicalResult quantize(tensor::ExpandShapeOp op) { return relayout(op); }
+  LogicalResult quantize(tensor::CollapseShapeOp op) { return relayout(op); }
+  LogicalResult quantize(tensor::ExtractSliceOp op) { return relayout(op); }
   LogicalResult quantize(linalg::TransposeOp op);
   LogicalResult quantize(FloatContraction &c);
   LogicalResult quantize(const MaxPool &pool);
   LogicalResult quantize(const SumPool &pool);
   LogicalResult quantize(Operation *op, const Clamp &c);
   LogicalResult quantize(Operation *op, const ElementwiseBinary &e);
-  LogicalResult reshape(Operation *op);
+  /// A layout op (reshape, slice) on the quantized input: same parameters.
+  LogicalResult relayout(Operation *op);
 
   LogicalResult keepFloat(Operation *op, const Twine &why);
   /// Whether the rounding mode can apply each multiplier (fixedpoint cannot
@@ -429,14 +431,15 @@ Value Quantizer::emitTail(Value q, ArrayRef<Operation *> tail) {
 //===----------------------------------------------------------------------===//
 
 bool Quantizer::dispatch(Operation *op) {
-  bool taken = llvm::TypeSwitch<Operation *, bool>(op)
-                   .Case<FakeQuantOp, tensor::PadOp, tensor::ConcatOp,
-                         tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-                         linalg::TransposeOp>([&](auto op) {
-                     (void)quantize(op);
-                     return true;
-                   })
-                   .Default(false);
+  bool taken =
+      llvm::TypeSwitch<Operation *, bool>(op)
+          .Case<FakeQuantOp, tensor::PadOp, tensor::ConcatOp,
+                tensor::ExpandShapeOp, tensor::CollapseShapeOp,
+                tensor::ExtractSliceOp, linalg::TransposeOp>([&](auto op) {
+            (void)quantize(op);
+            return true;
+          })
+          .Default(false);
   if (taken)
     return true;
   if (FailureOr<FloatContraction> c = matchFloatContraction(rewriter, op);
@@ -804,7 +807,7 @@ LogicalResult Quantizer::quantize(linalg::TransposeOp op) {
   return success();
 }
 
-LogicalResult Quantizer::reshape(Operation *op) {
+LogicalResult Quantizer::relayout(Operation *op) {
   Value q = quantized.lookup(op->getOperand(0));
   if (!q)
     return failure();
