@@ -39,8 +39,7 @@ def _stack(samples, names):
         if isinstance(sample, dict):
             if names is None:
                 raise ValueError("calibration samples given as dicts need an ONNX model (its input names)")
-            unknown = set(sample) - set(names)
-            if unknown or len(sample) != len(names):
+            if set(sample) != set(names):
                 raise ValueError("a calibration sample has inputs %s; the model's are %s"
                                  % (sorted(sample), list(names)))
             sample = [sample[n] for n in names]
@@ -60,8 +59,11 @@ def _stack(samples, names):
 def _calibration_arrays(data, names):
     """One array per input, samples along axis 0, from what users pass:
     one array (one input), a list or tuple of arrays (one per input), or any
-    other iterable (a generator, say) of samples, as ONNX Runtime's
-    CalibrationDataReader and TFLite's representative_dataset yield them."""
+    other iterable (a generator, say) of samples, as TFLite's
+    representative_dataset yields them, or an object with get_next() (ONNX
+    Runtime's CalibrationDataReader)."""
+    if hasattr(data, "get_next"):  # an ONNX Runtime CalibrationDataReader
+        data = iter(data.get_next, None)
     if isinstance(data, np.ndarray):
         arrays = [data]
     elif isinstance(data, (list, tuple)) and all(isinstance(d, np.ndarray) for d in data):

@@ -119,6 +119,14 @@ def test_quantize_takes_samples_as_dicts_and_returns_float_remarks(tmp_path):
     result = qmlir.quantize(os.path.join(DIGITS, "cnn.onnx"), samples, workdir=str(tmp_path))
     assert result.summary["samples"] == 50
     assert result.kept_in_float == []
+
+    class Reader:  # ONNX Runtime's CalibrationDataReader protocol
+        def __init__(self):
+            self.samples = iter([{name: x.reshape(1, 1, 8, 8)} for x in data["calib"][:10]])
+
+        def get_next(self):
+            return next(self.samples, None)
+    assert qmlir.quantize(os.path.join(DIGITS, "cnn.onnx"), Reader()).summary["samples"] == 10
     with pytest.raises(ValueError, match="the model's are"):
         qmlir.quantize(os.path.join(DIGITS, "cnn.onnx"), [{"nope": np.zeros((1, 1, 8, 8), np.float32)}])
     with pytest.raises(ValueError, match="no samples"):
