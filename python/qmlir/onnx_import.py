@@ -70,6 +70,11 @@ def fix_input_shapes(model, input_shapes):
     return model
 
 
+# ONNX ops that are one scalar op on each element.
+UNARY_OPS = {"Neg": "arith.negf", "Abs": "math.absf", "Exp": "math.exp", "Log": "math.log",
+             "Sqrt": "math.sqrt", "Erf": "math.erf", "Tanh": "math.tanh"}
+
+
 class Importer:
     def __init__(self, model):
         # Older graphs are read with opset 13's rules (Clip's min/max
@@ -458,26 +463,8 @@ class Importer:
                                  "%n = arith.negf {x} : f32", "%e = math.exp %n : f32",
                                  "%d = arith.addf %one, %e : f32", "%r = arith.divf %one, %d : f32"])
 
-    def op_Neg(self, node, a):
-        return self.unary(node, ["%r = arith.negf {x} : f32"])
-
-    def op_Abs(self, node, a):
-        return self.unary(node, ["%r = math.absf {x} : f32"])
-
-    def op_Exp(self, node, a):
-        return self.unary(node, ["%r = math.exp {x} : f32"])
-
-    def op_Log(self, node, a):
-        return self.unary(node, ["%r = math.log {x} : f32"])
-
-    def op_Sqrt(self, node, a):
-        return self.unary(node, ["%r = math.sqrt {x} : f32"])
-
-    def op_Erf(self, node, a):
-        return self.unary(node, ["%r = math.erf {x} : f32"])
-
-    def op_Tanh(self, node, a):
-        return self.unary(node, ["%r = math.tanh {x} : f32"])
+    def op_unary_math(self, node, a):
+        return self.unary(node, ["%%r = %s {x} : f32" % UNARY_OPS[node.op_type]])
 
     def op_Reciprocal(self, node, a):
         return self.unary(node, ["%one = arith.constant 1.000000e+00 : f32", "%r = arith.divf %one, {x} : f32"])
@@ -962,7 +949,8 @@ class Importer:
                 continue
             if node.domain not in ("", "ai.onnx"):
                 self.fail("domain '%s' is not supported" % node.domain)
-            handler = getattr(self, "op_" + node.op_type, None)
+            handler = getattr(self, "op_" + node.op_type,
+                              self.op_unary_math if node.op_type in UNARY_OPS else None)
             if handler is None:
                 self.fail("op is not supported")
             outs = handler(node, self.attrs(node))
