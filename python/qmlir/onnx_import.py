@@ -14,11 +14,12 @@ the node, never a silently different graph.
 
 import numpy as np
 import onnx
-from onnx import numpy_helper, version_converter
+from onnx import numpy_helper, shape_inference, version_converter
 
 from .reference import QType
 from .errors import OnnxImportError
 from .onnx_fold import _np_dtype, fold_constants
+from .onnx_rewrite import conv_1d_as_2d
 from .mlir_text import dense, dense_str, float_literal, qtype_str, string_literal, tensor_str
 
 
@@ -86,7 +87,7 @@ class Importer:
             except Exception as e:  # noqa: BLE001 - reported as an import error
                 raise OnnxImportError("opset %d: upgrading the model to opset 13 failed: %s" % (opset, e))
         try:
-            model = fold_constants(model)
+            model = fold_constants(conv_1d_as_2d(shape_inference.infer_shapes(model)))
         except Exception as e:  # noqa: BLE001 - reported as an import error
             raise OnnxImportError("ONNX shape inference failed: %s" % e)
         self.model = model

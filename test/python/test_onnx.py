@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import onnx
 import pytest
-from onnx import TensorProto, helper
+from onnx import TensorProto, helper, numpy_helper
 
 sys.path.insert(0, os.path.dirname(__file__))
 import onnx_conformance  # noqa: E402
@@ -230,3 +230,21 @@ def test_shape_arithmetic_is_folded(tmp_path):
     path.write_text(import_model(model, {"x": [2, 4, 6]}))
     x = np.arange(48, dtype=np.float32).reshape(2, 4, 6)
     np.testing.assert_array_equal(tools.run(str(path), x)[0], x.reshape(2, -1, 3)[:, :, 1:3])
+
+
+def test_1d_convolution_and_pooling(tmp_path):
+    rng = np.random.default_rng(0)
+    w = rng.standard_normal((4, 2, 3)).astype(np.float32)
+    nodes = [helper.make_node("Conv", ["x", "w"], ["c"], name="conv", pads=[1, 1], strides=[2]),
+             helper.make_node("MaxPool", ["c"], ["y"], name="pool", kernel_shape=[2], strides=[2])]
+    g = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 2, 16])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 4, 4])],
+                          initializer=[numpy_helper.from_array(w, "w")])
+    path = tmp_path / "m.mlir"
+    path.write_text(import_model(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])))
+    x = rng.standard_normal((1, 2, 16)).astype(np.float32)
+    xp = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (1, 1)))
+    conv = np.stack([sum((w[o, c] * xp[0, c, 2 * t:2 * t + 3]).sum() for c in range(2)) for o in range(4)
+                     for t in range(8)]).reshape(1, 4, 8)
+    want = conv.reshape(1, 4, 4, 2).max(-1)
+    np.testing.assert_allclose(tools.run(str(path), x)[0], want, rtol=1e-5, atol=1e-5)
