@@ -112,8 +112,9 @@ def fold_constants(model, rounds=8):
                 continue
             result = None
             if node.domain in ("", "ai.onnx") and not outputs.intersection(node.output):
-                if node.op_type in ("Shape", "Size") and node.input[0] in shapes:
-                    shape = np.array(shapes[node.input[0]], np.int64)
+                source = node.input[0] if node.input else ""
+                if node.op_type in ("Shape", "Size") and (source in shapes or source in known):
+                    shape = np.array(shapes[source] if source in shapes else known[source].shape, np.int64)
                     result = shape[attrs.get("start", 0):attrs.get("end", len(shape))] \
                         if node.op_type == "Shape" else np.array(np.prod(shape), np.int64)
                 elif node.op_type in FOLD and all(not i or i in known for i in node.input):

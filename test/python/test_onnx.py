@@ -248,3 +248,37 @@ def test_1d_convolution_and_pooling(tmp_path):
                      for t in range(8)]).reshape(1, 4, 8)
     want = conv.reshape(1, 4, 4, 2).max(-1)
     np.testing.assert_allclose(tools.run(str(path), x)[0], want, rtol=1e-5, atol=1e-5)
+
+
+def test_refusals_name_the_cause():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    pads = numpy_helper.from_array(np.array([0, 1, 0, 1], np.int64), "pads")
+    for attrs, message in (({"mode": "reflect"}, "mode reflect is not supported"),):
+        node = helper.make_node("Pad", ["x", "pads"], ["y"], name="pad", **attrs)
+        model = helper.make_model(helper.make_graph([node], "g", [x], [y], initializer=[pads]),
+                                  opset_imports=[helper.make_opsetid("", 13)])
+        with pytest.raises(OnnxImportError, match=message):
+            import_model(model)
+    crop = numpy_helper.from_array(np.array([0, -1, 0, 0], np.int64), "pads")
+    node = helper.make_node("Pad", ["x", "pads"], ["y"], name="pad")
+    model = helper.make_model(helper.make_graph([node], "g", [x], [y], initializer=[crop]),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(OnnxImportError, match="negative pads"):
+        import_model(model)
+    relu = helper.make_model(helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "g", [x], [y]),
+                             opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(OnnxImportError, match="has rank 3, the input has rank 2"):
+        import_model(relu, {"x": [1, 4, 1]})
+
+
+def test_shape_of_a_constant_folds():
+    from qmlir.onnx_fold import fold_constants
+    w = numpy_helper.from_array(np.zeros((3, 5), np.float32), "w")
+    g = helper.make_graph([helper.make_node("Shape", ["w"], ["s"]),
+                           helper.make_node("Reshape", ["x", "s"], ["y"])], "g",
+                          [helper.make_tensor_value_info("x", TensorProto.FLOAT, [15])],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], initializer=[w])
+    model = fold_constants(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]))
+    assert [n.op_type for n in model.graph.node] == ["Reshape"]
+    assert list(numpy_helper.to_array(next(i for i in model.graph.initializer if i.name == "s"))) == [3, 5]
