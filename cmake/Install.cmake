@@ -14,11 +14,11 @@ install(DIRECTORY include/qmlir include/qmlir-c
   FILES_MATCHING PATTERN "*.h" PATTERN "*.inc" PATTERN "*.td"
   PATTERN CMakeFiles EXCLUDE)
 
+set(QMLIR_TOOLS quant-opt quant-run quant-calibrate quant-compile
+  qmlir-lsp-server)
 # Installed tools find libMLIR.so where they were linked against it.
-set_target_properties(quant-opt quant-run quant-calibrate quant-compile
-  qmlir-lsp-server PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
-install(TARGETS quant-opt quant-run quant-calibrate quant-compile
-  qmlir-lsp-server RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+set_target_properties(${QMLIR_TOOLS} PROPERTIES INSTALL_RPATH_USE_LINK_PATH ON)
+install(TARGETS ${QMLIR_TOOLS} RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(FILES runtime/qmlir_runner.c
   DESTINATION ${CMAKE_INSTALL_DATADIR}/qmlir/runtime)
 

@@ -277,6 +277,24 @@ std::pair<double, double> qmlir::calibration::computeRange(const TensorStats &s,
 // JSON
 //===----------------------------------------------------------------------===//
 
+/// write() goes through this file and renames it, so that a reader never
+/// sees half a stats file.
+static std::string partialPath(StringRef path) {
+  return (path + ".partial").str();
+}
+
+Error StatsFile::checkWritable(StringRef path) {
+  std::error_code ec;
+  std::string temp = partialPath(path);
+  {
+    raw_fd_ostream os(temp, ec);
+  }
+  if (ec)
+    return createStringError(ec, path + ": " + ec.message());
+  sys::fs::remove(temp);
+  return Error::success();
+}
+
 Error StatsFile::write(StringRef path) const {
   json::Object root;
   root["format"] = "qmlir-stats";
@@ -307,7 +325,7 @@ Error StatsFile::write(StringRef path) const {
   }
   root["tensors"] = std::move(tensorsObj);
 
-  std::string temp = (path + ".partial").str();
+  std::string temp = partialPath(path);
   std::error_code ec;
   {
     raw_fd_ostream os(temp, ec);

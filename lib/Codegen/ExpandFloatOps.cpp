@@ -62,8 +62,8 @@ struct ExpandPowF : OpRewritePattern<math::PowFOp> {
     Value magnitude = math::ExpOp::create(
         b, arith::MulFOp::create(
                b, y, math::LogOp::create(b, math::AbsFOp::create(b, x))));
-    Value isInteger =
-        cmp(arith::CmpFPredicate::OEQ, math::RoundEvenOp::create(b, y), y);
+    Value rounded = math::RoundEvenOp::create(b, y);
+    Value isInteger = cmp(arith::CmpFPredicate::OEQ, rounded, y);
     Value half = arith::MulFOp::create(b, y, cst(0.5f));
     Value isOdd =
         arith::AndIOp::create(b, isInteger,
@@ -73,8 +73,7 @@ struct ExpandPowF : OpRewritePattern<math::PowFOp> {
     Value r =
         arith::SelectOp::create(b, arith::AndIOp::create(b, negative, isOdd),
                                 arith::NegFOp::create(b, magnitude), magnitude);
-    Value notInteger = arith::XOrIOp::create(
-        b, isInteger, arith::ConstantOp::create(b, b.getBoolAttr(true)));
+    Value notInteger = cmp(arith::CmpFPredicate::UNE, rounded, y);
     r = arith::SelectOp::create(
         b, arith::AndIOp::create(b, negative, notInteger),
         cst(std::numeric_limits<float>::quiet_NaN()), r);

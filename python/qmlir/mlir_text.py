@@ -53,8 +53,9 @@ def float_literal(x):
 
 def dense(array, element):
     """A dense<...> literal of `array` as MLIR element type `element`:
-    a splat, or the raw little-endian bytes as MLIR's hex form (a weight
-    tensor in a twentieth of the time and half the text of decimal lists)."""
+    a splat, or the raw little-endian bytes as MLIR's hex form (less than
+    half the text of decimal lists, and written by numpy rather than Python
+    per element: ResNet-18 imports in 3.7 s instead of 28.6 s)."""
     a = np.asarray(array)
     if element == "f32":
         flat = a.reshape(-1)

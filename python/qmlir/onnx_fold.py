@@ -12,7 +12,7 @@ import onnx
 from onnx import numpy_helper, shape_inference
 
 
-def _np_dtype(elem_type):
+def np_dtype(elem_type):
     # onnx 1.12 (Debian 12) predates onnx.helper.tensor_dtype_to_np_dtype.
     return np.dtype(onnx.mapping.TENSOR_TYPE_TO_NP_TYPE[elem_type])
 
@@ -63,7 +63,7 @@ def _divide(a, b):
 
 FOLD = {
     "Identity": lambda n, a, x: x[0],
-    "Cast": lambda n, a, x: x[0].astype(_np_dtype(a["to"])),
+    "Cast": lambda n, a, x: x[0].astype(np_dtype(a["to"])),
     "Gather": lambda n, a, x: np.take(x[0], x[1], axis=a.get("axis", 0)),
     "Unsqueeze": _unsqueeze,
     "Squeeze": _squeeze,

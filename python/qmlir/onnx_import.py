@@ -18,7 +18,7 @@ from onnx import numpy_helper, shape_inference, version_converter
 
 from .reference import QType
 from .errors import OnnxImportError
-from .onnx_fold import _np_dtype, fold_constants
+from .onnx_fold import fold_constants, np_dtype
 from .onnx_rewrite import conv_1d_as_2d
 from .mlir_text import dense, dense_str, float_literal, qtype_str, string_literal, tensor_str
 
@@ -542,7 +542,7 @@ class Importer:
 
     def op_Cast(self, node, a):
         x = self.fvalue(node.input[0])
-        to = _np_dtype(a["to"])
+        to = np_dtype(a["to"])
         if to == np.dtype(np.float32):
             return x
         if to != np.dtype(np.uint8):
@@ -811,11 +811,7 @@ class Importer:
     def op_Reshape(self, node, a):
         return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
 
-    def op_Squeeze(self, node, a):
-        return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
-
-    def op_Unsqueeze(self, node, a):
-        return self.reshape_to(self.value(node.input[0]), self.out_shape(node), node.output[0])
+    op_Squeeze = op_Unsqueeze = op_Reshape
 
     def extract(self, x, offsets, sizes, strides, loc):
         out = Value("", sizes, x.element)
@@ -841,12 +837,14 @@ class Importer:
 
     def op_Slice(self, node, a):
         x = self.value(node.input[0])
-        starts = [int(v) for v in self.constant(node.input[1], "starts")]
-        ends = [int(v) for v in self.constant(node.input[2], "ends")]
-        operand = lambda i, default: ([int(v) for v in self.constant(node.input[i], node.op_type.lower())]
-                                      if len(node.input) > i and node.input[i] else default)
-        axes = operand(3, list(range(len(starts))))
-        steps = operand(4, [1] * len(starts))
+
+        def ints(i, what, default=None):
+            if len(node.input) > i and node.input[i]:
+                return [int(v) for v in self.constant(node.input[i], what)]
+            return default
+        starts, ends = ints(1, "starts"), ints(2, "ends")
+        axes = ints(3, "axes", list(range(len(starts))))
+        steps = ints(4, "steps", [1] * len(starts))
         offsets, sizes, strides = [0] * len(x.shape), list(x.shape), [1] * len(x.shape)
         for start, end, axis, step in zip(starts, ends, axes, steps):
             axis %= len(x.shape)
@@ -932,7 +930,7 @@ class Importer:
                                       "--input-shape %s=%s)" % (
                                           inp.name, [d if d >= 0 else "?" for d in shape or []], inp.name,
                                           ",".join(str(max(d, 1)) for d in shape or [1])))
-            dtype = _np_dtype(t.elem_type)
+            dtype = np_dtype(t.elem_type)
             if dtype in (np.dtype(np.uint8), np.dtype(np.int8)):
                 # Raw quantized storage: the consuming op gives its type.
                 v = Value("%%arg%d" % len(self.args), shape, None)
@@ -993,7 +991,7 @@ def _storage_of(imp, name, t):
     dtype = None
     for inp in imp.graph.input:
         if inp.name == name:
-            dtype = _np_dtype(inp.type.tensor_type.elem_type)
+            dtype = np_dtype(inp.type.tensor_type.elem_type)
     return {np.dtype(np.uint8): "u8", np.dtype(np.int8): "i8"}.get(dtype, t.storage)
 
 

@@ -282,3 +282,11 @@ def test_shape_of_a_constant_folds():
     model = fold_constants(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]))
     assert [n.op_type for n in model.graph.node] == ["Reshape"]
     assert list(numpy_helper.to_array(next(i for i in model.graph.initializer if i.name == "s"))) == [3, 5]
+
+
+def test_calibration_data_that_cannot_be_read_is_refused():
+    mlp = os.path.join(ROOT, "examples", "digits", "mlp_linalg.mlir")
+    with pytest.raises(ValueError, match="need an ONNX model"):
+        qmlir.quantize(mlp, iter([{"x": np.zeros((1, 64), np.float32)}]))
+    with pytest.raises(ValueError, match="differ in their number of inputs"):
+        qmlir.quantize(mlp, iter([np.zeros((1, 64), np.float32), (np.zeros((1, 64)), np.zeros((1, 64)))]))

@@ -23,7 +23,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
-#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Process.h"
 #include "llvm/Support/WithColor.h"
@@ -114,17 +113,8 @@ int main(int argc, char **argv) {
       progress == "bar" ||
       (progress == "auto" && llvm::sys::Process::StandardErrIsDisplayed());
 
-  // Before the long part: the stats file is written through OUT.partial.
-  {
-    std::error_code ec;
-    std::string probe = output + ".partial";
-    {
-      llvm::raw_fd_ostream os(probe, ec);
-    }
-    if (ec)
-      return fail(output + ": " + ec.message());
-    llvm::sys::fs::remove(probe);
-  }
+  if (llvm::Error err = calibration::StatsFile::checkWritable(output))
+    return fail(llvm::toString(std::move(err)));
 
   ToolContext tool;
   MLIRContext &context = tool.getContext();

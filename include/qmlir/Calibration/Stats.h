@@ -70,6 +70,9 @@ struct StatsFile {
   std::vector<std::string> order;
 
   llvm::Error write(llvm::StringRef path) const;
+  /// Whether write(path) can create its file: checked before a long
+  /// calibration rather than after it.
+  static llvm::Error checkWritable(llvm::StringRef path);
   /// Reads and validates a stats file; errors name the file and the cause.
   static llvm::Expected<StatsFile> read(llvm::StringRef path);
   /// The same for a file's text; `name` names it in errors.
