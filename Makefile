@@ -4,7 +4,7 @@
 BUILD ?= build
 LLVM_PREFIX ?= /usr/lib/llvm-22
 
-.PHONY: all deps build check demo doc clean diff-long fuzz check-sanitizers bench bench-calibration
+.PHONY: all deps build check demo doc clean diff-long fuzz check-sanitizers bench bench-calibration bench-models
 
 all: build
 
@@ -40,6 +40,13 @@ bench: build
 	cmake -DQMLIR_BENCH_KERNEL_TARGET=$(BENCH_KERNEL_TARGET) $(BUILD) >/dev/null
 	ninja -C $(BUILD) qmlir-bench
 	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
+
+# Whole torchvision models by the documented flow against PyTorch fp32 and
+# fbgemm int8, 1 thread (docs/Codegen.md); needs python3-torch and
+# python3-torchvision. BENCH_MODELS=resnet18,mobilenet_v2,resnet50 widens it.
+BENCH_MODELS ?= resnet18,mobilenet_v2
+bench-models: build
+	/usr/bin/python3 bench/models.py $(BUILD) $(BUILD)/bench-models --models $(BENCH_MODELS)
 
 # Output SQNR of every range method on torchvision ResNet-18 and MobileNetV2
 # (docs/Calibration.md); needs python3-torch and python3-torchvision.

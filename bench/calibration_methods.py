@@ -1,10 +1,7 @@
 """Output SQNR (dB, int8 vs float) of every range method on torchvision CNNs
-with random weights: the table in docs/Calibration.md.
+with random weights (bench/zoo.py): the table in docs/Calibration.md.
 
-BatchNorm statistics come from four train-mode passes over N(0,1) batches,
-so activations have the shapes of a real network (ReLU zeros, one-signed
-pooled features, heavy tails) without pretrained weights. Each model is
-exported to ONNX, imported, calibrated once on 16 samples and quantized with
+Each model is exported to ONNX, imported, calibrated once on 16 samples and quantized with
 each method; the SQNR is over 8 further samples. Needs Debian's python3-torch
 and python3-torchvision.
 
@@ -16,6 +13,8 @@ import subprocess
 import sys
 
 import numpy as np
+
+from zoo import export_onnx, torch_modules, torchvision_model
 
 METHODS = ["minmax", "ema", "percentile", "mse", "kl"]
 MODELS = ["resnet18", "mobilenet_v2"]
@@ -31,27 +30,14 @@ def main():
     parser.add_argument("work")
     parser.add_argument("--size", type=int, default=224)
     args = parser.parse_args()
-    try:
-        import torch
-        import torchvision
-    except ImportError:
-        sys.exit("calibration_methods.py: needs python3-torch and "
-                 "python3-torchvision (apt-get install them)")
+    torch_modules()
     bin_dir = os.path.join(os.path.abspath(args.build), "bin")
     os.makedirs(args.work, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(__file__), "..", "python"))
     rows = []
     for name in MODELS:
         base = os.path.join(args.work, name)
-        torch.manual_seed(0)
-        model = getattr(torchvision.models, name)()
-        model.train()
-        with torch.no_grad():
-            for _ in range(4):
-                model(torch.randn(16, 3, args.size, args.size))
-        model.eval()
-        torch.onnx.export(model, torch.randn(1, 3, args.size, args.size),
-                          base + ".onnx", opset_version=13)
+        export_onnx(torchvision_model(name, args.size), args.size, base + ".onnx")
         rng = np.random.default_rng(1)
         shape = (1, 3, args.size, args.size)
         np.save(base + ".calib.npy", rng.standard_normal((16,) + shape, dtype=np.float32))

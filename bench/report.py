@@ -2,11 +2,32 @@
 int8 matmul to oneDNN's u8s8s32 GEMM and to its own fp32 path, and the
 fraction of the estimated int8 peak.
 
+Each benchmark runs in a process of its own, so that no number depends on
+what ran before it (glibc's allocator thresholds, for one, adapt to the
+allocations a process has made).
+
 Usage: report.py path/to/qmlir-bench [benchmark flags...]
 """
 import json
+import re
 import subprocess
 import sys
+
+
+def run_each(binary, flags):
+    """The benchmarks of `binary`, each run alone; the JSON context of the
+    last run and the list of results."""
+    names = subprocess.run([binary, "--benchmark_list_tests"], capture_output=True,
+                           text=True, check=True).stdout.split()
+    context, results = None, []
+    for name in names:
+        run = subprocess.run([binary, "--benchmark_format=json",
+                              "--benchmark_filter=^%s$" % re.escape(name)] + flags,
+                             capture_output=True, text=True, check=True)
+        data = json.loads(run.stdout)
+        context = data["context"]
+        results += data["benchmarks"]
+    return context, results
 
 # int8 ops (2 per MAC) per cycle of the kernels' instruction on a core with
 # two vector multiply ports: 2 x vpdpbusd zmm (64 MACs), 2 x vpdpbusd ymm,
@@ -15,17 +36,15 @@ OPS_PER_CYCLE = {"avx512-vnni": 256, "avx-vnni": 128, "x86-64-v3": 64}
 
 
 def main():
-    run = subprocess.run([sys.argv[1], "--benchmark_format=json"] + sys.argv[2:],
-                         capture_output=True, text=True, check=True)
-    data = json.loads(run.stdout)
+    context, benchmarks = run_each(sys.argv[1], sys.argv[2:])
     gops, hz = {}, None
-    for b in data["benchmarks"]:
+    for b in benchmarks:
         if b["name"] == "clock":
             hz = b["hz"]
             continue
         peer, shape = b["name"].split("/")[:2]
         gops[(peer, shape)] = b["ops"] / 1e9
-    target = data["context"].get("kernel_target", "?")
+    target = context.get("kernel_target", "?")
     peak = hz * OPS_PER_CYCLE[target] / 1e9 if hz and target in OPS_PER_CYCLE else None
     shapes = list(dict.fromkeys(s for _, s in gops))
     print("kernel target %s, clock %.2f GHz (scalar add chain), int8 peak ~%s GOPS, 1 thread"

@@ -108,3 +108,11 @@ llvm::Expected<EntrySpecs> abi::entrySpecs(ModuleOp module, StringRef entry) {
     }
   return specs;
 }
+
+uint64_t abi::workspaceBytes(ModuleOp module, StringRef entry) {
+  Operation *op = module.lookupSymbol(entry);
+  if (!op)
+    return 0;
+  auto bytes = op->getAttrOfType<IntegerAttr>(kWorkspaceBytesAttrName);
+  return bytes ? bytes.getValue().getZExtValue() : 0;
+}

@@ -1,6 +1,7 @@
 /* A generic driver for an object from quant-compile: reads each input from
    a raw little-endian file, calls the entry point, writes each output raw.
-   Build with -DMODEL_HEADER='"model.o.h"'. Usage: driver in... out... */
+   Build with -DMODEL_HEADER='"model.o.h"' (and -DCALLER_WORKSPACE to pass
+   a workspace of its own). Usage: driver in... out... */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,8 +18,8 @@ static int64_t elements(int i) {
 
 int main(int argc, char **argv) {
   if (argc != 1 + NUM_ARGS) {
-    fprintf(stderr, "usage: %s %d inputs then %d outputs (raw files)\n", argv[0],
-            QMLIR_MAIN_NUM_INPUTS, QMLIR_MAIN_NUM_OUTPUTS);
+    fprintf(stderr, "usage: %s %d inputs then %d outputs (raw files)\n",
+            argv[0], QMLIR_MAIN_NUM_INPUTS, QMLIR_MAIN_NUM_OUTPUTS);
     return 2;
   }
   /* Descriptors as 64-bit words: two pointers, offset, sizes, strides. */
@@ -49,7 +50,17 @@ int main(int argc, char **argv) {
   void *args[NUM_ARGS];
   for (int i = 0; i < NUM_ARGS; ++i)
     args[i] = words[i];
+#ifdef CALLER_WORKSPACE
+  /* The caller's workspace, unaligned and dirty: the code must not depend
+     on either. Called twice, as a workspace is reused across calls. */
+  unsigned char *workspace = malloc(QMLIR_MAIN_WORKSPACE_BYTES + 1);
+  for (int64_t i = 0; i <= QMLIR_MAIN_WORKSPACE_BYTES; ++i)
+    workspace[i] = (unsigned char)(0xA5 ^ i);
+  qmlir_main_call_workspace(args, workspace + 1);
+  qmlir_main_call_workspace(args, workspace + 1);
+#else
   qmlir_main_call(args);
+#endif
   for (int i = QMLIR_MAIN_NUM_INPUTS; i < NUM_ARGS; ++i) {
     size_t bytes = (size_t)elements(i) * (size_t)qmlir_main_element_bytes[i];
     FILE *f = fopen(argv[1 + i], "wb");

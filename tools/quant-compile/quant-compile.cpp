@@ -114,7 +114,8 @@ static const char *cType(npy::DType dtype) {
 /// A C header declaring the entry point of the object file, with its
 /// shapes as data for generic drivers.
 static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
-                           ArrayRef<TensorSpec> outputs, StringRef features) {
+                           ArrayRef<TensorSpec> outputs, uint64_t workspace,
+                           StringRef features) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string upper = StringRef(fn).upper();
@@ -150,6 +151,37 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
      << "static inline void qmlir_" << fn << "_call(void *const *args) {\n"
      << "  _mlir_ciface_" << fn << "(" << llvm::join(casts, ", ")
      << ");\n}\n\n";
+  // qmlir-plan-memory's two entry points.
+  os << "/* Intermediate values live in a workspace of this many bytes.\n"
+        "   _mlir_ciface_"
+     << fn
+     << " uses one inside the object (allocated once, at load\n"
+        "   time), so its calls must not overlap; "
+        "qmlir_"
+     << fn
+     << "_call_workspace takes\n"
+        "   the caller's (one per concurrent call; 64-byte aligned is "
+        "fastest). */\n"
+     << "#define QMLIR_" << upper << "_WORKSPACE_BYTES " << workspace << "\n";
+  if (workspace) {
+    std::string type = ("qmlir_" + fn + "_workspace_t").str();
+    os << "typedef struct {\n  uint8_t *allocated;\n  uint8_t *aligned;\n"
+          "  int64_t offset;\n  int64_t sizes[1];\n  int64_t strides[1];\n} "
+       << type << ";\n\n";
+    params.push_back(type + " *workspace");
+    os << "void _mlir_ciface_" << fn << abi::kWorkspaceSuffix << "("
+       << llvm::join(params, ", ") << ");\n\n";
+    casts.push_back("&ws");
+  }
+  os << "static inline void qmlir_" << fn
+     << "_call_workspace(void *const *args, void *workspace) {\n";
+  if (workspace)
+    os << "  qmlir_" << fn << "_workspace_t ws = {(uint8_t *)workspace, "
+       << "(uint8_t *)workspace, 0, {" << workspace << "}, {1}};\n"
+       << "  _mlir_ciface_" << fn << abi::kWorkspaceSuffix << "("
+       << llvm::join(casts, ", ") << ");\n}\n\n";
+  else
+    os << "  (void)workspace;\n  qmlir_" << fn << "_call(args);\n}\n\n";
   os << "/* Inputs, then outputs: rank, shape, bytes per element. */\n"
      << "#define QMLIR_" << upper << "_NUM_INPUTS " << inputs.size() << "\n"
      << "#define QMLIR_" << upper << "_NUM_OUTPUTS " << outputs.size() << "\n";
@@ -303,6 +335,7 @@ int main(int argc, char **argv) {
   buildLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(**module)))
     return fail("lowering to LLVM failed");
+  uint64_t workspace = abi::workspaceBytes(**module, entry);
   llvm::LLVMContext llvmContext;
   std::unique_ptr<llvm::Module> llvmModule =
       translateModuleToLLVMIR(**module, llvmContext, inputFile);
@@ -317,6 +350,13 @@ int main(int argc, char **argv) {
   if (llvm::Error err =
           makeOptimizingTransformer(3, 0, machine.get())(llvmModule.get()))
     return fail("optimizing LLVM IR failed: " + llvm::toString(std::move(err)));
+  uint64_t weights = 0;
+  for (const llvm::GlobalVariable &global : llvmModule->globals())
+    if (global.isConstant() && global.hasInitializer())
+      weights +=
+          llvmModule->getDataLayout().getTypeAllocSize(global.getValueType());
+  llvm::outs() << "@" << entry << ": weights " << weights
+               << " bytes, workspace " << workspace << " bytes\n";
 
   if (emit == "llvm") {
     std::string text;
@@ -348,9 +388,9 @@ int main(int argc, char **argv) {
       return fail("the target cannot emit " + emit);
     codegen.run(*llvmModule);
     if (emit != "asm")
-      if (llvm::Error err =
-              writeFile(objectPath + ".h", cHeader(entry, specs->inputs,
-                                                   specs->outputs, features)))
+      if (llvm::Error err = writeFile(
+              objectPath + ".h", cHeader(entry, specs->inputs, specs->outputs,
+                                         workspace, features)))
         return fail(llvm::toString(std::move(err)));
     out.keep();
   }

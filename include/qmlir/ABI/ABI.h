@@ -25,6 +25,13 @@ namespace qmlir::abi {
 inline constexpr llvm::StringLiteral kSignatureAttrName = "qnn.signature";
 /// Name of the attribute listing the ids of exposed observed results.
 inline constexpr llvm::StringLiteral kObservedAttrName = "qnn.observed";
+/// Name of the attribute holding the bytes of a function's planned
+/// workspace (qmlir-plan-memory).
+inline constexpr llvm::StringLiteral kWorkspaceBytesAttrName =
+    "qnn.workspace_bytes";
+/// `@f` with planned buffers is also exported as `@f` + this suffix, which
+/// takes the workspace as its last argument.
+inline constexpr llvm::StringLiteral kWorkspaceSuffix = "_workspace";
 
 /// One argument or result at the ABI: numpy dtype and shape (dynamic dims
 /// are ShapedType::kDynamic), plus the MLIR type for messages.
@@ -50,6 +57,9 @@ struct EntrySpecs {
 };
 llvm::Expected<EntrySpecs> entrySpecs(mlir::ModuleOp module,
                                       llvm::StringRef entry);
+
+/// Bytes of the workspace qmlir-plan-memory gave `entry` (0 without one).
+uint64_t workspaceBytes(mlir::ModuleOp module, llvm::StringRef entry);
 
 } // namespace qmlir::abi
 

@@ -164,4 +164,49 @@ def FuseElementwisePass : Pass<"qmlir-fuse-elementwise"> {
   ];
 }
 
+def PlanMemoryPass : Pass<"qmlir-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place the intermediate buffers of public functions in one "
+                "statically planned workspace";
+  let description = [{
+    Runs on bufferized code, before deallocations are inserted. In every
+    public function with a body, the `memref.alloc`s of its entry block that
+    have a static shape and an identity layout get an offset in one byte
+    buffer, the workspace, and become `memref.view`s of it: no allocation
+    is left on the call path for them.
+
+    A buffer lives from its allocation to the last use of any of its
+    aliases (views, loop-carried values, anything upstream's buffer view
+    flow analysis relates to it), counted in the ops of the entry block, so
+    a use inside a loop keeps it live for the whole loop. Two buffers whose
+    lives overlap never share a byte; the rest reuse each other's space.
+    Offsets are chosen greedily by size, largest first, each at the lowest
+    `alignment`-aligned offset free over its whole life (the strategy of
+    TFLite's arena planner). Buffers that a function returns or
+    deallocates itself keep their allocation.
+
+    A function `@f` with planned buffers becomes two:
+
+    - `@f_workspace`, the body, taking the workspace as one more argument,
+      a `memref<Nxi8>` (N bytes, `qnn.workspace_bytes` on both functions).
+      Concurrent calls each need their own workspace;
+    - `@f` with the original signature, which calls it with a workspace
+      that lives in the module (`memref.global`, uninitialized: the
+      object's .bss), allocated once at load time. It is not reentrant.
+
+    Both keep `llvm.emit_c_interface` when `@f` had it.
+  }];
+  let options = [
+    Option<"alignment", "alignment", "unsigned", /*default=*/"64",
+           "Alignment of every buffer's offset, and of the module's "
+           "workspace, in bytes (a power of two)">,
+  ];
+  let statistics = [
+    Statistic<"numPlanned", "buffers-planned",
+              "Allocations placed in a workspace">,
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::memref::MemRefDialect",
+  ];
+}
+
 #endif // QMLIR_CODEGEN_PASSES_TD
