@@ -355,8 +355,10 @@ int main(int argc, char **argv) {
     if (global.isConstant() && global.hasInitializer())
       weights +=
           llvmModule->getDataLayout().getTypeAllocSize(global.getValueType());
-  llvm::outs() << "@" << entry << ": weights " << weights
-               << " bytes, workspace " << workspace << " bytes\n";
+  // On stdout, unless the output itself goes there (-o -).
+  (outputFile == "-" ? llvm::errs() : llvm::outs())
+      << "@" << entry << ": weights " << weights << " bytes, workspace "
+      << workspace << " bytes\n";
 
   if (emit == "llvm") {
     std::string text;
