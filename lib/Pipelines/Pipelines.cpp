@@ -74,6 +74,7 @@ void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createExportABIPass(ExportABIPassOptions{options.entry}));
   // Before anything that folds: upstream folds dcast(qcast(x)) to x, which
   // drops the rounding and clamping the pair stands for.
+  pm.addNestedPass<func::FuncOp>(qnn::createQNNConvertToNHWC());
   pm.addPass(createConvertQNNToLinalg());
   addTosaToLinalgPasses(pm.nest<func::FuncOp>());
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());

@@ -31,7 +31,13 @@ from qmlir.mlir_text import qtype_str, tensor_str
 from qmlir.testing import ModuleBuilder, Rng
 
 MODES = ["fixedpoint", "fp32"]
+LAYOUTS = ["nhwc", "nchw"]
 SAMPLES = 3
+
+
+def max_offset(t):
+    """The largest |q - zero point| of a per-tensor type."""
+    return max(abs(t.qmin - t.zero_points[0]), abs(t.qmax - t.zero_points[0]))
 
 
 def tt(shape, t):
@@ -96,7 +102,11 @@ class Graph:
 
     def conv(self):
         x = self.pick()
-        name, (N, H, W, C), tx, xv = x
+        name, shape, tx, xv = x
+        # Either layout reads the rank-4 tensor; NCHW ones also exercise
+        # qnn-convert-to-nhwc, which rewrites them for the kernels.
+        layout = self.rng.choice(LAYOUTS)
+        N, H, W, C = shape if layout == "nhwc" else (shape[0], shape[2], shape[3], shape[1])
         r = self.rng.r
         groups = self.rng.choice([1, 1, C]) if C > 1 else 1
         cg = C // groups
@@ -108,27 +118,28 @@ class Graph:
         if H + pad[0] + pad[2] < kh or W + pad[1] + pad[3] < kw:
             return False
         per_axis = self.rng.chance(0.6)
-        tw = self.rng.qtype("i8", axis=3 if per_axis else None, channels=F, narrow=True,
+        f_axis = 3 if layout == "nhwc" else 0
+        wshape = [kh, kw, cg, F] if layout == "nhwc" else [F, cg, kh, kw]
+        tw = self.rng.qtype("i8", axis=f_axis if per_axis else None, channels=F, narrow=True,
                             symmetric=self.rng.chance(0.7))
-        wv = self.rng.data(tw, [kh, kw, cg, F], 1)[0]
+        wv = self.rng.data(tw, wshape, 1)[0]
         mode = self.rng.choice(MODES)
         bias = None
         if self.rng.chance(0.6):
             bias = r.randint(-2000, 2000, size=F).astype(np.int64)
-        tw_ref = QType(tw.storage, tw.scales, tw.zero_points, axis=3 if per_axis else None,
+        tw_ref = QType(tw.storage, tw.scales, tw.zero_points, axis=f_axis if per_axis else None,
                        qmin=tw.qmin, qmax=tw.qmax)
         # The real output range, from the reference with an i32 output of the
         # input's scale (the accumulator times each weight scale), picks the
         # output parameters.
         probe = QType("i32", [tx.scales[0]], [0])
-        real = np.stack([ref.conv2d(xv[s], wv, None, tx, tw_ref, probe, "fixedpoint", "nhwc", st,
+        real = np.stack([ref.conv2d(xv[s], wv, None, tx, tw_ref, probe, "fixedpoint", layout, st,
                                     (1, 1), pad, groups) for s in range(SAMPLES)]) * tx.scales[0]
         to = self.activation_type(real.min(), real.max())
-        outs = np.stack([ref.conv2d(xv[s], wv, bias, tx, tw_ref, to, mode, "nhwc", st, (1, 1), pad, groups)
+        outs = np.stack([ref.conv2d(xv[s], wv, bias, tx, tw_ref, to, mode, layout, st, (1, 1), pad, groups)
                          for s in range(SAMPLES)])
-        OH, OW = outs.shape[2], outs.shape[3]
-        wname = self.m.const(tw, [kh, kw, cg, F], wv)
-        operands, types = "%s, %s" % (name, wname), "%s, %s" % (tt([N, H, W, C], tx), tt([kh, kw, cg, F], tw))
+        wname = self.m.const(tw, wshape, wv)
+        operands, types = "%s, %s" % (name, wname), "%s, %s" % (tt(shape, tx), tt(wshape, tw))
         if bias is not None:
             tb = QType("i32", [tx.scales[0] * s for s in tw.scales], [0] * len(tw.scales),
                        axis=0 if per_axis else None, qmin=ref.INT32_MIN, qmax=ref.INT32_MAX)
@@ -136,16 +147,20 @@ class Graph:
             operands += ", " + bname
             types += ", " + tt([F], tb)
         out = self.fresh()
-        self.m.line("%s = qnn.conv2d %s layout = nhwc rounding = %s {strides = array<i64: %d, %d>, "
+        self.m.line("%s = qnn.conv2d %s layout = %s rounding = %s {strides = array<i64: %d, %d>, "
                     "padding = array<i64: %d, %d, %d, %d>, groups = %d : i64} : (%s) -> %s"
-                    % ((out, operands, mode) + tuple(st) + tuple(pad) + (groups, types, tt([N, OH, OW, F], to))))
-        self.add(out, [N, OH, OW, F], to, outs)
+                    % ((out, operands, layout, mode) + tuple(st) + tuple(pad)
+                       + (groups, types, tt(list(outs.shape[1:]), to))))
+        self.add(out, list(outs.shape[1:]), to, outs)
         return True
 
     def binary(self, kind):
         a = self.pick()
         b = self.pick(lambda e: e[1] == a[1] and e[0] != a[0])
         if b is None:
+            return False
+        # The verifier bounds the product of qnn.mul's operand offsets to i32.
+        if kind == "mul" and max_offset(a[2]) * max_offset(b[2]) > ref.INT32_MAX:
             return False
         mode = self.rng.choice(MODES)
         ra, rb = self.real_range(a[3], a[2]), self.real_range(b[3], b[2])
@@ -165,7 +180,9 @@ class Graph:
         return True
 
     def pool_op(self, kind):
-        name, (N, H, W, C), t, xv = self.pick()
+        name, shape, t, xv = self.pick()
+        layout = self.rng.choice(LAYOUTS)
+        H, W = shape[1:3] if layout == "nhwc" else shape[2:4]
         r = self.rng.r
         k = [r.randint(1, min(3, H) + 1), r.randint(1, min(3, W) + 1)]
         st = [r.randint(1, 3), r.randint(1, 3)]
@@ -174,17 +191,17 @@ class Graph:
             tuple(k) + tuple(st) + tuple(pad))
         out = self.fresh()
         if kind == "max":
-            outs = np.stack([ref.max_pool2d(xv[s], t, "nhwc", k, st, pad) for s in range(SAMPLES)])
+            outs = np.stack([ref.max_pool2d(xv[s], t, layout, k, st, pad) for s in range(SAMPLES)])
             to = t
-            self.m.line("%s = qnn.max_pool2d %s layout = nhwc %s : %s -> %s" % (
-                out, name, attrs, tt([N, H, W, C], t), tt(list(outs.shape[1:]), to)))
+            self.m.line("%s = qnn.max_pool2d %s layout = %s %s : %s -> %s" % (
+                out, name, layout, attrs, tt(shape, t), tt(list(outs.shape[1:]), to)))
         else:
             mode = self.rng.choice(MODES)
             to = self.activation_type(*self.real_range(xv, t))
-            outs = np.stack([ref.avg_pool2d(xv[s], t, to, mode, "nhwc", k, st, pad, False)
+            outs = np.stack([ref.avg_pool2d(xv[s], t, to, mode, layout, k, st, pad, False)
                              for s in range(SAMPLES)])
-            self.m.line("%s = qnn.avg_pool2d %s layout = nhwc rounding = %s %s : %s -> %s" % (
-                out, name, mode, attrs, tt([N, H, W, C], t), tt(list(outs.shape[1:]), to)))
+            self.m.line("%s = qnn.avg_pool2d %s layout = %s rounding = %s %s : %s -> %s" % (
+                out, name, layout, mode, attrs, tt(shape, t), tt(list(outs.shape[1:]), to)))
         self.add(out, list(outs.shape[1:]), to, outs)
         return True
 

@@ -125,4 +125,37 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
   ];
 }
 
+def QNNConvertToNHWC : Pass<"qnn-convert-to-nhwc", "::mlir::func::FuncOp"> {
+  let summary = "Run NCHW convolutions and pooling in NHWC, transposing only "
+                "at the edges";
+  let description = [{
+    ONNX and PyTorch models are NCHW. Their convolutions gather the im2col
+    operand three elements at a time (one filter row) from strided
+    positions, and NCHW depthwise convolutions have no kernel; in NHWC each
+    gather is a run of contiguous channels, and depthwise channels fill the
+    vector lanes (docs/Codegen.md).
+
+    Every `qnn.conv2d` with `layout = nchw` whose filter is a constant
+    (`quant.scast` of `arith.constant`) and every NCHW `qnn.max_pool2d` and
+    `qnn.avg_pool2d` becomes its NHWC form between two `linalg.transpose`s
+    (the filter constant is transposed FCHW -> HWCF at compile time, its
+    per-channel axis moved with it). Transposes then sink through the
+    elementwise ops whose operands are all transposed the same way
+    (`qnn.add`, `qnn.mul`, `qnn.requantize`, `qnn.clamp`, and `qnn.concat`
+    along the dimension the transpose moved), and a transpose
+    of a transpose that restores the order disappears: between two
+    convolutions, through residual additions, nothing is transposed; what
+    is left is at the model's inputs and outputs.
+
+    Integer results do not depend on the layout: the rewritten function
+    computes the same bits. No other folding happens here (in particular
+    not of `quant.dcast(quant.qcast(x))`, whose rounding must survive until
+    `convert-qnn-to-linalg`).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect", "::mlir::linalg::LinalgDialect",
+    "::mlir::quant::QuantDialect", "::mlir::tensor::TensorDialect",
+  ];
+}
+
 #endif // QMLIR_DIALECT_QNN_TRANSFORMS_PASSES_TD

@@ -1,0 +1,235 @@
+//===- ConvertToNHWC.cpp - Windowed qnn ops in channels-last ----*- C++ -*-===//
+//
+// Part of the qmlir project.
+//
+//===----------------------------------------------------------------------===//
+
+#include "qmlir/Dialect/QNN/IR/QNNOps.h"
+#include "qmlir/Dialect/QNN/Transforms/Passes.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace qmlir::qnn {
+#define GEN_PASS_DEF_QNNCONVERTTONHWC
+#include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
+} // namespace qmlir::qnn
+
+using namespace mlir;
+using namespace qmlir::qnn;
+
+// Result dim i is source dim perm[i], as in linalg.transpose.
+static constexpr int64_t kToNHWC[] = {0, 2, 3, 1};
+static constexpr int64_t kToNCHW[] = {0, 3, 1, 2};
+static constexpr int64_t kFCHWToHWCF[] = {2, 3, 1, 0};
+
+/// `type` transposed by `perm`; a per-axis quantized element type follows
+/// its axis.
+static RankedTensorType permuted(RankedTensorType type,
+                                 ArrayRef<int64_t> perm) {
+  Type element = type.getElementType();
+  if (auto axis = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    int32_t moved =
+        llvm::find(perm, axis.getQuantizedDimension()) - perm.begin();
+    element = quant::UniformQuantizedPerAxisType::get(
+        axis.getFlags(), axis.getStorageType(), axis.getExpressedType(),
+        axis.getScales(), axis.getZeroPoints(), moved, axis.getStorageTypeMin(),
+        axis.getStorageTypeMax());
+  }
+  return RankedTensorType::get(applyPermutation(type.getShape(), perm),
+                               element);
+}
+
+static Value transpose(PatternRewriter &rewriter, Location loc, Value value,
+                       ArrayRef<int64_t> perm) {
+  RankedTensorType type =
+      permuted(cast<RankedTensorType>(value.getType()), perm);
+  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                       type.getElementType());
+  return linalg::TransposeOp::create(rewriter, loc, value, init, perm)
+      ->getResult(0);
+}
+
+/// The dense elements of `attr` transposed by `perm`, as `type`.
+static DenseElementsAttr transposeElements(DenseElementsAttr attr,
+                                           ArrayRef<int64_t> perm,
+                                           RankedTensorType type) {
+  if (attr.isSplat())
+    return attr.resizeSplat(type);
+  ArrayRef<int64_t> shape = attr.getType().getShape();
+  SmallVector<int64_t> strides = computeStrides(shape);
+  SmallVector<int64_t> index(shape.size(), 0);
+  // Source offset of each result element, in result order.
+  SmallVector<int64_t> sources;
+  sources.reserve(attr.getNumElements());
+  for (int64_t n = 0; n < attr.getNumElements(); ++n) {
+    int64_t offset = 0;
+    for (auto [d, i] : llvm::enumerate(index))
+      offset += i * strides[perm[d]];
+    sources.push_back(offset);
+    for (int64_t d = index.size() - 1; d >= 0; --d) {
+      if (++index[d] < type.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  unsigned bits = attr.getElementType().getIntOrFloatBitWidth();
+  if (bits % 8 == 0) {
+    ArrayRef<char> raw = attr.getRawData();
+    size_t bytes = bits / 8;
+    std::vector<char> data(raw.size());
+    for (auto [n, source] : llvm::enumerate(sources))
+      std::memcpy(&data[n * bytes], &raw[source * bytes], bytes);
+    return DenseElementsAttr::getFromRawBuffer(type, data);
+  }
+  SmallVector<APInt> values(attr.getValues<APInt>());
+  SmallVector<APInt> result;
+  result.reserve(values.size());
+  for (int64_t source : sources)
+    result.push_back(values[source]);
+  return DenseElementsAttr::get(type, result);
+}
+
+namespace {
+/// NCHW conv2d with a constant filter -> transpose, NHWC conv2d, transpose.
+struct ConvToNHWC : OpRewritePattern<Conv2DOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(Conv2DOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getLayout() != Layout::NCHW)
+      return rewriter.notifyMatchFailure(op, "not NCHW");
+    auto scast = op.getFilter().getDefiningOp<quant::StorageCastOp>();
+    DenseElementsAttr weights;
+    if (!scast || !matchPattern(scast.getInput(), m_Constant(&weights)))
+      return rewriter.notifyMatchFailure(op, "filter is not a constant");
+    Location loc = op.getLoc();
+    auto filterType = cast<RankedTensorType>(op.getFilter().getType());
+    RankedTensorType hwcf = permuted(filterType, kFCHWToHWCF);
+    auto storage = RankedTensorType::get(hwcf.getShape(),
+                                         weights.getType().getElementType());
+    Value constant = arith::ConstantOp::create(
+        rewriter, loc, transposeElements(weights, kFCHWToHWCF, storage));
+    Value filter = quant::StorageCastOp::create(rewriter, loc, hwcf, constant);
+    Value input = transpose(rewriter, loc, op.getInput(), kToNHWC);
+    auto conv = cast<Conv2DOp>(rewriter.clone(*op));
+    conv.getInputMutable().assign(input);
+    conv.getFilterMutable().assign(filter);
+    conv.setLayout(Layout::NHWC);
+    conv.getResult().setType(permuted(op.getType(), kToNHWC));
+    rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToNCHW));
+    return success();
+  }
+};
+
+/// NCHW pooling -> transpose, NHWC pooling, transpose.
+template <typename PoolOp> struct PoolToNHWC : OpRewritePattern<PoolOp> {
+  using OpRewritePattern<PoolOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(PoolOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getLayout() != Layout::NCHW)
+      return rewriter.notifyMatchFailure(op, "not NCHW");
+    Value input = transpose(rewriter, op.getLoc(), op.getInput(), kToNHWC);
+    auto pool = cast<PoolOp>(rewriter.clone(*op));
+    pool.getInputMutable().assign(input);
+    pool.setLayout(Layout::NHWC);
+    pool.getResult().setType(permuted(op.getType(), kToNHWC));
+    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), pool, kToNCHW));
+    return success();
+  }
+};
+
+/// transpose(transpose(x)) -> x when the two undo each other.
+struct FoldInverseTransposes : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto producer = op.getInput().getDefiningOp<linalg::TransposeOp>();
+    if (!producer ||
+        producer.getInput().getType() != op.getResult()[0].getType())
+      return rewriter.notifyMatchFailure(op, "not the inverse of its input's");
+    if (applyPermutation(producer.getPermutation(), op.getPermutation()) !=
+        llvm::to_vector(llvm::seq<int64_t>(op.getPermutation().size())))
+      return rewriter.notifyMatchFailure(op, "not the inverse of its input's");
+    rewriter.replaceOp(op, producer.getInput());
+    return success();
+  }
+};
+
+/// op(transpose(a), transpose(b), ...) -> transpose(op(a, b, ...)) for an
+/// elementwise op whose tensor operands are all transposed by the same
+/// permutation from the same shape.
+template <typename ElementwiseOp>
+struct SinkTranspose : OpRewritePattern<ElementwiseOp> {
+  using OpRewritePattern<ElementwiseOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ElementwiseOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value> sources;
+    ArrayRef<int64_t> perm;
+    for (Value operand : op->getOperands()) {
+      auto t = operand.getDefiningOp<linalg::TransposeOp>();
+      if (!t || (!perm.empty() && t.getPermutation() != perm) ||
+          (!sources.empty() &&
+           cast<RankedTensorType>(t.getInput().getType()).getShape() !=
+               cast<RankedTensorType>(sources[0].getType()).getShape()))
+        return rewriter.notifyMatchFailure(op, "operands not transposed alike");
+      perm = t.getPermutation();
+      sources.push_back(t.getInput());
+    }
+    auto type = cast<RankedTensorType>(op.getType());
+    auto sunk = cast<ElementwiseOp>(rewriter.clone(*op));
+    sunk->setOperands(sources);
+    sunk.getResult().setType(permuted(type, invertPermutationVector(perm)));
+    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), sunk, perm));
+    return success();
+  }
+};
+
+/// concat(transpose(a), transpose(b), ...) along d -> transpose(concat(a,
+/// b, ...) along perm[d]), all operands transposed by the same permutation.
+struct SinkTransposeThroughConcat : OpRewritePattern<ConcatOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConcatOp op,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Value> sources;
+    ArrayRef<int64_t> perm;
+    for (Value operand : op.getInputs()) {
+      auto t = operand.getDefiningOp<linalg::TransposeOp>();
+      if (!t || (!perm.empty() && t.getPermutation() != perm))
+        return rewriter.notifyMatchFailure(op, "operands not transposed alike");
+      perm = t.getPermutation();
+      sources.push_back(t.getInput());
+    }
+    auto type = cast<RankedTensorType>(op.getType());
+    auto sunk = cast<ConcatOp>(rewriter.clone(*op));
+    sunk->setOperands(sources);
+    sunk.setDim(perm[op.getDim()]);
+    sunk.getResult().setType(permuted(type, invertPermutationVector(perm)));
+    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), sunk, perm));
+    return success();
+  }
+};
+
+struct ConvertToNHWCPass
+    : qmlir::qnn::impl::QNNConvertToNHWCBase<ConvertToNHWCPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<ConvToNHWC, PoolToNHWC<MaxPool2DOp>, PoolToNHWC<AvgPool2DOp>,
+                 FoldInverseTransposes, SinkTranspose<AddOp>,
+                 SinkTranspose<MulOp>, SinkTranspose<RequantizeOp>,
+                 SinkTranspose<ClampOp>, SinkTransposeThroughConcat>(
+        &getContext());
+    // Only these rewrites: folding would also fold dcast(qcast(x)).
+    GreedyRewriteConfig config;
+    config.enableFolding(false).enableConstantCSE(false);
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
+                                     config))) {
+      getOperation().emitError(
+          "qnn-convert-to-nhwc: the rewrites did not converge");
+      signalPassFailure();
+    }
+  }
+};
+} // namespace
