@@ -158,20 +158,21 @@ struct FoldInverseTransposes : OpRewritePattern<linalg::TransposeOp> {
   }
 };
 
-/// op(transpose(a), transpose(b), ...) -> transpose(op(a, b, ...)) for an
-/// elementwise op whose tensor operands are all transposed by the same
-/// permutation from the same shape.
-template <typename ElementwiseOp>
-struct SinkTranspose : OpRewritePattern<ElementwiseOp> {
-  using OpRewritePattern<ElementwiseOp>::OpRewritePattern;
-  LogicalResult matchAndRewrite(ElementwiseOp op,
+/// op(transpose(a), transpose(b), ...) -> transpose(op(a, b, ...)) when all
+/// operands are transposed by the same permutation: elementwise ops, from
+/// operands of one shape, and concat, along the dimension the permutation
+/// moves.
+template <typename OpTy> struct SinkTranspose : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  static constexpr bool isConcat = std::is_same_v<OpTy, ConcatOp>;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
     SmallVector<Value> sources;
     ArrayRef<int64_t> perm;
     for (Value operand : op->getOperands()) {
-      auto t = operand.getDefiningOp<linalg::TransposeOp>();
+      auto t = operand.template getDefiningOp<linalg::TransposeOp>();
       if (!t || (!perm.empty() && t.getPermutation() != perm) ||
-          (!sources.empty() &&
+          (!isConcat && !sources.empty() &&
            cast<RankedTensorType>(t.getInput().getType()).getShape() !=
                cast<RankedTensorType>(sources[0].getType()).getShape()))
         return rewriter.notifyMatchFailure(op, "operands not transposed alike");
@@ -179,33 +180,10 @@ struct SinkTranspose : OpRewritePattern<ElementwiseOp> {
       sources.push_back(t.getInput());
     }
     auto type = cast<RankedTensorType>(op.getType());
-    auto sunk = cast<ElementwiseOp>(rewriter.clone(*op));
+    auto sunk = cast<OpTy>(rewriter.clone(*op));
     sunk->setOperands(sources);
-    sunk.getResult().setType(permuted(type, invertPermutationVector(perm)));
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), sunk, perm));
-    return success();
-  }
-};
-
-/// concat(transpose(a), transpose(b), ...) along d -> transpose(concat(a,
-/// b, ...) along perm[d]), all operands transposed by the same permutation.
-struct SinkTransposeThroughConcat : OpRewritePattern<ConcatOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(ConcatOp op,
-                                PatternRewriter &rewriter) const override {
-    SmallVector<Value> sources;
-    ArrayRef<int64_t> perm;
-    for (Value operand : op.getInputs()) {
-      auto t = operand.getDefiningOp<linalg::TransposeOp>();
-      if (!t || (!perm.empty() && t.getPermutation() != perm))
-        return rewriter.notifyMatchFailure(op, "operands not transposed alike");
-      perm = t.getPermutation();
-      sources.push_back(t.getInput());
-    }
-    auto type = cast<RankedTensorType>(op.getType());
-    auto sunk = cast<ConcatOp>(rewriter.clone(*op));
-    sunk->setOperands(sources);
-    sunk.setDim(perm[op.getDim()]);
+    if constexpr (isConcat)
+      sunk.setDim(perm[op.getDim()]);
     sunk.getResult().setType(permuted(type, invertPermutationVector(perm)));
     rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), sunk, perm));
     return success();
@@ -219,7 +197,7 @@ struct ConvertToNHWCPass
     patterns.add<ConvToNHWC, PoolToNHWC<MaxPool2DOp>, PoolToNHWC<AvgPool2DOp>,
                  FoldInverseTransposes, SinkTranspose<AddOp>,
                  SinkTranspose<MulOp>, SinkTranspose<RequantizeOp>,
-                 SinkTranspose<ClampOp>, SinkTransposeThroughConcat>(
+                 SinkTranspose<ClampOp>, SinkTranspose<ConcatOp>>(
         &getContext());
     // Only these rewrites: folding would also fold dcast(qcast(x)).
     GreedyRewriteConfig config;
