@@ -42,8 +42,9 @@ bench: build
 	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
 
 # Whole torchvision models by the documented flow against PyTorch fp32 and
-# fbgemm int8, 1 thread (docs/Codegen.md); needs python3-torch and
-# python3-torchvision. BENCH_MODELS=resnet18,mobilenet_v2,resnet50 widens it.
+# int8 (FX, onednn engine: Debian's torch has no fbgemm), 1 thread
+# (docs/Codegen.md); needs python3-torch and python3-torchvision.
+# BENCH_MODELS=resnet18,mobilenet_v2,resnet50 widens it.
 BENCH_MODELS ?= resnet18,mobilenet_v2
 bench-models: build
 	/usr/bin/python3 bench/models.py $(BUILD) $(BUILD)/bench-models --models $(BENCH_MODELS)

@@ -5,8 +5,9 @@ Each torchvision model (bench/zoo.py: random weights, BatchNorm statistics)
 is exported to ONNX, imported, calibrated on 16 samples, quantized with the
 default pipeline and compiled with `quant-compile --emit=exe`, every step a
 tool run whose time and peak RSS are recorded. Latency is that of the
-executables in a fresh process, one thread, one sample per call, steady
-state (`--repeat`, after one warm-up call), default allocator settings.
+executables in a fresh process, one thread, one sample per call: the mean
+of `--repeat` calls, the first (cold) one included, default allocator
+settings. PyTorch's is the median of as many calls after one warm-up.
 PyTorch 1.13 runs float (eager) and int8 (FX post-training static
 quantization, calibrated on the same 16 samples, on the first of fbgemm,
 onednn and qnnpack its build supports: Debian's has no fbgemm),

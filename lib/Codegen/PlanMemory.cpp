@@ -143,11 +143,10 @@ struct PlanMemoryPass : qmlir::impl::PlanMemoryPassBase<PlanMemoryPass> {
     uint64_t size = placeBuffers(buffers, alignment);
     MLIRContext *ctx = &getContext();
     Location loc = func.getLoc();
-    auto arenaType =
-        MemRefType::get({static_cast<int64_t>(size)}, IntegerType::get(ctx, 8));
-    auto sizeAttr = IntegerAttr::get(IntegerType::get(ctx, 64), size);
-
     OpBuilder b(func);
+    auto arenaType =
+        MemRefType::get({static_cast<int64_t>(size)}, b.getI8Type());
+    IntegerAttr sizeAttr = b.getI64IntegerAttr(size);
     SmallVector<Type> inputs(func.getArgumentTypes());
     inputs.push_back(arenaType);
     auto body = func::FuncOp::create(

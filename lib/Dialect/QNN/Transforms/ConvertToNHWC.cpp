@@ -94,6 +94,20 @@ static DenseElementsAttr transposeElements(DenseElementsAttr attr,
 }
 
 namespace {
+/// Replaces the NCHW `op` by its NHWC form between two transposes;
+/// `adjust` changes the NHWC op further (a conv's filter).
+template <typename OpT>
+void replaceWithNHWC(PatternRewriter &rewriter, OpT op,
+                     llvm::function_ref<void(OpT)> adjust) {
+  Value input = transpose(rewriter, op.getLoc(), op.getInput(), kToNHWC);
+  auto nhwc = cast<OpT>(rewriter.clone(*op));
+  nhwc.getInputMutable().assign(input);
+  nhwc.setLayout(Layout::NHWC);
+  nhwc.getResult().setType(permuted(op.getType(), kToNHWC));
+  adjust(nhwc);
+  rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), nhwc, kToNCHW));
+}
+
 /// NCHW conv2d with a constant filter -> transpose, NHWC conv2d, transpose.
 struct ConvToNHWC : OpRewritePattern<Conv2DOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -113,13 +127,9 @@ struct ConvToNHWC : OpRewritePattern<Conv2DOp> {
     Value constant = arith::ConstantOp::create(
         rewriter, loc, transposeElements(weights, kFCHWToHWCF, storage));
     Value filter = quant::StorageCastOp::create(rewriter, loc, hwcf, constant);
-    Value input = transpose(rewriter, loc, op.getInput(), kToNHWC);
-    auto conv = cast<Conv2DOp>(rewriter.clone(*op));
-    conv.getInputMutable().assign(input);
-    conv.getFilterMutable().assign(filter);
-    conv.setLayout(Layout::NHWC);
-    conv.getResult().setType(permuted(op.getType(), kToNHWC));
-    rewriter.replaceOp(op, transpose(rewriter, loc, conv, kToNCHW));
+    replaceWithNHWC<Conv2DOp>(rewriter, op, [&](Conv2DOp conv) {
+      conv.getFilterMutable().assign(filter);
+    });
     return success();
   }
 };
@@ -131,12 +141,7 @@ template <typename PoolOp> struct PoolToNHWC : OpRewritePattern<PoolOp> {
                                 PatternRewriter &rewriter) const override {
     if (op.getLayout() != Layout::NCHW)
       return rewriter.notifyMatchFailure(op, "not NCHW");
-    Value input = transpose(rewriter, op.getLoc(), op.getInput(), kToNHWC);
-    auto pool = cast<PoolOp>(rewriter.clone(*op));
-    pool.getInputMutable().assign(input);
-    pool.setLayout(Layout::NHWC);
-    pool.getResult().setType(permuted(op.getType(), kToNHWC));
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), pool, kToNCHW));
+    replaceWithNHWC<PoolOp>(rewriter, op, [](PoolOp) {});
     return success();
   }
 };
@@ -150,8 +155,8 @@ struct FoldInverseTransposes : OpRewritePattern<linalg::TransposeOp> {
     if (!producer ||
         producer.getInput().getType() != op.getResult()[0].getType())
       return rewriter.notifyMatchFailure(op, "not the inverse of its input's");
-    if (applyPermutation(producer.getPermutation(), op.getPermutation()) !=
-        llvm::to_vector(llvm::seq<int64_t>(op.getPermutation().size())))
+    if (!isIdentityPermutation(
+            applyPermutation(producer.getPermutation(), op.getPermutation())))
       return rewriter.notifyMatchFailure(op, "not the inverse of its input's");
     rewriter.replaceOp(op, producer.getInput());
     return success();
