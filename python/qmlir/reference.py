@@ -204,6 +204,12 @@ def clamp(q, lo, hi):
     return np.clip(np.asarray(q, dtype=np.int64), lo, hi)
 
 
+def table(q, tin, entries):
+    """qnn.table: entries[q - lo], lo the smallest value of the storage type."""
+    lo = -(1 << (tin.bits - 1)) if tin.signed else 0
+    return np.asarray(entries, dtype=np.int64)[np.asarray(q, dtype=np.int64) - lo]
+
+
 def _windows(x, layout, kernel, strides, padding, fill):
     """Yields (valid mask, values) per window offset over NHWC-padded x."""
     x = np.asarray(x, dtype=np.int64)

@@ -187,10 +187,48 @@ struct ClampLowering : OpConversionPattern<ClampOp> {
   }
 };
 
+/// An indexed load from the table, which is a constant of the result's
+/// storage type; the input is widened to i64 before the offset so that every
+/// storage value indexes within the table.
+struct TableLowering : OpConversionPattern<TableOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(TableOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    ImplicitLocOpBuilder b(op.getLoc(), rewriter);
+    QuantParams in = paramsOf(op.getInput());
+    int64_t base = in.isSigned ? -(int64_t{1} << (in.storageWidth - 1)) : 0;
+    Value table = arith::ConstantOp::create(b, op.getTableAttr());
+    Value input = adaptor.getInput();
+    auto type = cast<RankedTensorType>(input.getType());
+    Type storage = storageTypeOf(op.getResult());
+    Value init = tensor::EmptyOp::create(
+        b, tensor::getMixedSizes(b, b.getLoc(), input), storage);
+    unsigned rank = type.getRank();
+    Value result =
+        linalg::GenericOp::create(
+            b, init.getType(), input, init,
+            identityMaps(b.getContext(), rank, 2),
+            SmallVector<IteratorType>(rank, IteratorType::parallel),
+            [&](OpBuilder &nb, Location loc, ValueRange args) {
+              Value x =
+                  emitExtend(nb, loc, args[0], in.isSigned, nb.getI64Type());
+              x = arith::SubIOp::create(nb, loc, x, constI64(nb, loc, base));
+              Value index =
+                  arith::IndexCastOp::create(nb, loc, nb.getIndexType(), x);
+              Value entry = tensor::ExtractOp::create(nb, loc, table, index);
+              linalg::YieldOp::create(nb, loc, entry);
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 } // namespace
 
 void qmlir::populateQNNElementwiseLoweringPatterns(
     const TypeConverter &typeConverter, RewritePatternSet &patterns) {
-  patterns.add<RequantizeLowering, AddLowering, MulLowering, ClampLowering>(
-      typeConverter, patterns.getContext());
+  patterns.add<RequantizeLowering, AddLowering, MulLowering, ClampLowering,
+               TableLowering>(typeConverter, patterns.getContext());
 }

@@ -138,3 +138,29 @@ func.func @boundaries(%x: tensor<4xf32>) -> tensor<4xf32> {
   %d = quant.dcast %q : tensor<4x!q> to tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+// A table is a constant of the result's storage type indexed by the input
+// widened to i64 and offset by its storage type's minimum (-8 for i4, also
+// when the type narrows its range; 0 for u8).
+
+!t = !quant.uniform<i4<-7:7>:f32, 0.5>
+!o = !quant.uniform<u8:f32, 0.1>
+
+// CHECK-LABEL: func.func @table
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3xi4>) -> tensor<2x3xi8>
+// CHECK-DAG: %[[T:.*]] = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, -1]> : tensor<16xi8>
+// CHECK-DAG: %[[LO:.*]] = arith.constant -8 : i64
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : tensor<2x3xi4>) outs(%{{.*}} : tensor<2x3xi8>)
+// CHECK-NEXT: ^bb0(%[[IN:.*]]: i4, %{{.*}}: i8):
+// CHECK-NEXT:   %[[W:.*]] = arith.extsi %[[IN]] : i4 to i64
+// CHECK-NEXT:   %[[I:.*]] = arith.subi %[[W]], %[[LO]] : i64
+// CHECK-NEXT:   %[[IDX:.*]] = arith.index_cast %[[I]] : i64 to index
+// CHECK-NEXT:   %[[E:.*]] = tensor.extract %[[T]][%[[IDX]]] : tensor<16xi8>
+// CHECK-NEXT:   linalg.yield %[[E]] : i8
+func.func @table(%x: tensor<2x3x!t>) -> tensor<2x3x!o> {
+  %0 = qnn.table %x table = dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 255]> : tensor<16xi8>
+      : tensor<2x3x!t> -> tensor<2x3x!o>
+  return %0 : tensor<2x3x!o>
+}

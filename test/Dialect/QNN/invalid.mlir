@@ -561,6 +561,56 @@ func.func @clamp_type(%a: tensor<2x!x>) {
 
 // -----
 
+!x = !quant.uniform<i16:f32, 0.1>
+
+func.func @table_wide_input(%a: tensor<2x!x>) {
+  // expected-error@+1 {{input storage must be at most 8 bits, got 16}}
+  %0 = qnn.table %a table = dense<0> : tensor<65536xi8> : tensor<2x!x> -> tensor<2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+!x = !quant.uniform<u4:f32, 0.1>
+
+func.func @table_size(%a: tensor<2x!x>) {
+  // expected-error@+1 {{table must have one dimension of 16 entries (one per input storage value), got 'tensor<15xi8>'}}
+  %0 = qnn.table %a table = dense<0> : tensor<15xi8> : tensor<2x!x> -> tensor<2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+!x = !quant.uniform<i4:f32, 0.1>
+
+func.func @table_element(%a: tensor<2x!x>) {
+  // expected-error@+1 {{table elements must be the result storage type 'i8', got 'i16'}}
+  %0 = qnn.table %a table = dense<0> : tensor<16xi16> : tensor<2x!x> -> tensor<2x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
+!x = !quant.uniform<i2:f32, 0.1>
+
+func.func @table_entry_range(%a: tensor<2x!x>) {
+  // expected-error@+1 {{table entry 2 (-128) is outside the result storage range [-127, 127]}}
+  %0 = qnn.table %a table = dense<[0, 1, -128, 3]> : tensor<4xi8> : tensor<2x!x> -> tensor<2x!quant.uniform<i8<-127:127>:f32, 0.1>>
+  return
+}
+
+// -----
+
+!x = !quant.uniform<i2:f32, 0.1>
+
+func.func @table_shape(%a: tensor<2x!x>) {
+  // expected-error@+1 {{input dimension 0 (2) differs from result (3)}}
+  %0 = qnn.table %a table = dense<0> : tensor<4xi8> : tensor<2x!x> -> tensor<3x!quant.uniform<i8:f32, 0.1>>
+  return
+}
+
+// -----
+
 func.func @max_pool_types(%a: tensor<1x4x4x1x!quant.uniform<i8:f32, 0.1>>) {
   // expected-error@+1 {{input and result must have the same element type}}
   %0 = qnn.max_pool2d %a layout = nhwc {kernel = array<i64: 2, 2>} : tensor<1x4x4x1x!quant.uniform<i8:f32, 0.1>> -> tensor<1x3x3x1x!quant.uniform<i8:f32, 0.2>>

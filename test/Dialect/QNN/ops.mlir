@@ -110,6 +110,15 @@ func.func @clamp(%a: tensor<8x!i8>) -> tensor<8x!i8> {
   return %0 : tensor<8x!i8>
 }
 
+// CHECK-LABEL: @table
+func.func @table(%a: tensor<2x3x!quant.uniform<u4:f32, 0.5:8>>)
+    -> tensor<2x3x!quant.uniform<i16:f32, 0.001>> {
+  // CHECK: qnn.table %{{.*}} table = dense<[-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 300]> : tensor<16xi16> : tensor<2x3x!quant.uniform<u4:f32, 5.000000e-01:8>> -> tensor<2x3x!quant.uniform<i16:f32, 1.000000e-03>>
+  %0 = qnn.table %a table = dense<[-8, -7, -6, -5, -4, -3, -2, -1, 0, 1, 2, 3, 4, 5, 6, 300]> : tensor<16xi16>
+      : tensor<2x3x!quant.uniform<u4:f32, 0.5:8>> -> tensor<2x3x!quant.uniform<i16:f32, 0.001>>
+  return %0 : tensor<2x3x!quant.uniform<i16:f32, 0.001>>
+}
+
 // CHECK-LABEL: @pools
 func.func @pools(%x: tensor<1x4x8x8x!i8>, %y: tensor<1x8x8x4x!u8>)
     -> (tensor<1x4x4x4x!i8>, tensor<1x8x8x4x!quant.uniform<u8:f32, 0.05:128>>) {

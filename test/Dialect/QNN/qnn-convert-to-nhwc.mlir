@@ -127,3 +127,45 @@ func.func @concat(%x: tensor<1x2x4x4x!x>) -> tensor<1x3x4x4x!x> {
   %r = qnn.concat %a, %b dim = 1 : (tensor<1x2x4x4x!x>, tensor<1x1x4x4x!x>) -> tensor<1x3x4x4x!x>
   return %r : tensor<1x3x4x4x!x>
 }
+
+// -----
+
+!x = !quant.uniform<i8:f32, 0.5:-1>
+!g = !quant.uniform<i8:f32, 0.01:-128>
+!w = !quant.uniform<i8<-127:127>:f32, 0.1>
+
+// Squeeze-and-excitation as qnn-quantize writes it: a table (the gate) on a
+// [1, C, 1, 1] value, broadcast over H and W on its stored integers, times
+// the convolution's result. The transposes sink through the table and the
+// product; the broadcast is rebuilt to read the gate in NHWC order
+// (map (d0, d1, d2, d3) -> (d0, d1, 0, 0) composed with [0, 3, 1, 2]).
+
+// CHECK-DAG: #[[NHWC:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d3, 0, 0)>
+// CHECK-LABEL: func.func @excite
+// CHECK-SAME: (%[[X:.*]]: tensor<1x2x4x4x{{.*}}>, %[[G:.*]]: tensor<1x2x1x1x
+// CHECK: %[[T:.*]] = qnn.table %[[G]]
+// CHECK: %[[I:.*]] = quant.scast %[[T]] : tensor<1x2x1x1x!quant.uniform<i8:f32, 1.000000e-02:-128>> to tensor<1x2x1x1xi8>
+// CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#[[NHWC]], #{{.*}}], {{.*}} ins(%[[I]] : tensor<1x2x1x1xi8>) outs(%{{.*}} : tensor<1x4x4x2xi8>)
+// CHECK: %[[Q:.*]] = quant.scast %[[B]] : tensor<1x4x4x2xi8> to tensor<1x4x4x2x!quant.uniform<i8:f32, 1.000000e-02:-128>>
+// CHECK: %[[M:.*]] = qnn.mul %{{.*}}, %[[Q]] : (tensor<1x4x4x2x{{.*}}>, tensor<1x4x4x2x{{.*}}>)
+// CHECK: qnn.conv2d %[[M]], %{{.*}} layout = nhwc
+// CHECK: linalg.transpose
+// CHECK-NOT: linalg.transpose
+func.func @excite(%x: tensor<1x2x4x4x!x>, %gate: tensor<1x2x1x1x!x>) -> tensor<1x2x4x4x!x> {
+  %c = arith.constant dense<1> : tensor<2x2x1x1xi8>
+  %w = quant.scast %c : tensor<2x2x1x1xi8> to tensor<2x2x1x1x!w>
+  %a = qnn.conv2d %x, %w layout = nchw : (tensor<1x2x4x4x!x>, tensor<2x2x1x1x!w>) -> tensor<1x2x4x4x!x>
+  %t = qnn.table %gate table = dense<5> : tensor<256xi8> : tensor<1x2x1x1x!x> -> tensor<1x2x1x1x!g>
+  %ti = quant.scast %t : tensor<1x2x1x1x!g> to tensor<1x2x1x1xi8>
+  %e = tensor.empty() : tensor<1x2x4x4xi8>
+  %bi = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d0, d1, 0, 0)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>],
+                        iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%ti : tensor<1x2x1x1xi8>) outs(%e : tensor<1x2x4x4xi8>) {
+  ^bb0(%in: i8, %out: i8):
+    linalg.yield %in : i8
+  } -> tensor<1x2x4x4xi8>
+  %b = quant.scast %bi : tensor<1x2x4x4xi8> to tensor<1x2x4x4x!g>
+  %m = qnn.mul %a, %b : (tensor<1x2x4x4x!x>, tensor<1x2x4x4x!g>) -> tensor<1x2x4x4x!x>
+  %r = qnn.conv2d %m, %w layout = nchw : (tensor<1x2x4x4x!x>, tensor<2x2x1x1x!w>) -> tensor<1x2x4x4x!x>
+  return %r : tensor<1x2x4x4x!x>
+}

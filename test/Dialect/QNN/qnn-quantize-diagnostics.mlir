@@ -2,7 +2,7 @@
 // files and options are reported, not crashed on.
 
 // RUN: quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats.json" -o /dev/null 2>&1 | FileCheck %s
-// CHECK: remark: loc("exp"): kept in float: linalg.generic has no quantized form
+// CHECK: remark: loc("exp"): kept in float: linalg.generic has no quantized form: its input stays in float
 // CHECK-NOT: error
 
 // RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats.json strict=true" -o /dev/null 2>&1 | FileCheck %s --check-prefix=STRICT

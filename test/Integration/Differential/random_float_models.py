@@ -1,8 +1,10 @@
 """Differential testing of random float models and their quantized forms.
 
 Builds random ONNX float models (conv with strides, padding, groups and
-depthwise; relu, relu6, sigmoid and swish; max pooling with and without
--inf padding, average pooling; residual add; channel concat; global pooling,
+depthwise; relu, relu6 and unary functions (sigmoid, swish, tanh,
+hard-swish, leaky ReLU, ELU, GELU); max pooling with and without
+-inf padding, average pooling; squeeze-and-excitation (a broadcast
+product); residual add; channel concat; global pooling,
 a dense layer and sometimes a softmax), imports them, calibrates and
 quantizes
 them, and runs both the float and the int8 model through every path: the
@@ -33,6 +35,7 @@ SAMPLES = 4
 class Builder:
     def __init__(self, rng):
         self.r, self.nodes, self.inits, self.n = rng, [], [], 0
+        self.unaries = []  # the outputs of unary functions
 
     def name(self, stem):
         self.n += 1
@@ -66,11 +69,49 @@ class Builder:
         elif act < 0.6:
             zero, six = self.const(np.array(0.0)), self.const(np.array(6.0))
             y = self.node("Clip", [y, zero, six])
-        elif act < 0.7:
-            y = self.node("Sigmoid", [y])  # stays float in the int8 model
         elif act < 0.8:
-            y = self.node("Mul", [y, self.node("Sigmoid", [y])])  # swish
+            y = self.unary(y)
         return y, f, oh, ow
+
+    def squeeze_excite(self, x, c):
+        """MobileNetV3's channel attention: x times a per-channel gate
+        computed from its global average, broadcast over H and W."""
+        r, mid = self.r, max(1, c // 2)
+        s = self.node("GlobalAveragePool", [x])
+        s = self.node("Conv", [s, self.const(r.randn(mid, c, 1, 1)), self.const(r.randn(mid) * 0.1)],
+                      kernel_shape=[1, 1])
+        s = self.node("Relu", [s])
+        s = self.node("Conv", [s, self.const(r.randn(c, mid, 1, 1)), self.const(r.randn(c) * 0.1)],
+                      kernel_shape=[1, 1])
+        gate = self.node("HardSigmoid", [s], alpha=1 / 6)
+        self.unaries.append(gate)
+        return self.node("Mul", [x, gate])
+
+    def unary(self, y):
+        """A unary function, quantized as one qnn.table (several ops in a
+        chain become one table)."""
+        kind = self.r.choice(["sigmoid", "swish", "tanh", "hardswish", "leakyrelu", "elu", "gelu"])
+        out = self.unary_nodes(y, kind)
+        self.unaries.append(out)
+        return out
+
+    def unary_nodes(self, y, kind):
+        if kind == "sigmoid":
+            return self.node("Sigmoid", [y])
+        if kind == "swish":
+            return self.node("Mul", [y, self.node("Sigmoid", [y])])
+        if kind == "tanh":
+            return self.node("Tanh", [y])
+        if kind == "hardswish":  # opset 13 has no HardSwish: exporters write this
+            return self.node("Mul", [y, self.node("HardSigmoid", [y], alpha=1 / 6)])
+        if kind == "leakyrelu":
+            return self.node("LeakyRelu", [y], alpha=0.1)
+        if kind == "elu":
+            return self.node("Elu", [y])
+        # GELU as exporters decompose it: x * 0.5 * (1 + erf(x / sqrt(2))).
+        e = self.node("Erf", [self.node("Div", [y, self.const(np.array(np.sqrt(2.0)))])])
+        h = self.node("Mul", [self.node("Add", [e, self.const(np.array(1.0))]), self.const(np.array(0.5))])
+        return self.node("Mul", [y, h])
 
 
 def random_model(rng):
@@ -90,9 +131,11 @@ def random_model(rng):
             # ResNet's stem pool: -inf padding, never calibration data.
             cur = b.node("MaxPool", [cur], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
             hh, ww = (hh - 1) // 2 + 1, (ww - 1) // 2 + 1
-        elif choice < 0.8:
+        elif choice < 0.74:
             cur = b.node("AveragePool", [cur], kernel_shape=[2, 2], strides=[2, 2])
             hh, ww = hh // 2, ww // 2
+        elif choice < 0.8:
+            cur = b.squeeze_excite(cur, cc)
         elif skip and skip[1:] == (cc, hh, ww):
             cur = b.node("Add", [cur, skip[0]])
         else:
@@ -110,7 +153,16 @@ def random_model(rng):
     graph = helper.make_graph(
         b.nodes, "random", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, w])],
         [helper.make_tensor_value_info(out, TensorProto.FLOAT, [1, classes])], initializer=b.inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)]), (1, c, h, w)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    # Branches the generator dropped are dead code, which the import removes.
+    live, todo = set(), [out]
+    producers = {n.output[0]: n for n in b.nodes}
+    while todo:
+        name = todo.pop()
+        if name in producers and name not in live:
+            live.add(name)
+            todo.extend(producers[name].input)
+    return model, (1, c, h, w), sum(u in live for u in b.unaries)
 
 
 class Shape:
@@ -125,7 +177,7 @@ class Shape:
 
 def check(seed, index, work, aot):
     rng = np.random.RandomState(seed * 1000 + index)
-    model, shape = random_model(rng)
+    model, shape, unaries = random_model(rng)
     float_path = os.path.join(work, "float%d.mlir" % index)
     with open(float_path, "w") as f:
         f.write(import_model(model))
@@ -154,6 +206,13 @@ def check(seed, index, work, aot):
     text = open(int8_path).read()
     if "linalg.conv" in text or "linalg.matmul" in text:
         print("FAILED: seed %d model %d: a contraction stayed in float (%s)" % (seed, index, int8_path))
+        ok = False
+    if "arith.mulf" in text:  # swish, hard-swish, GELU, squeeze-and-excitation
+        print("FAILED: seed %d model %d: a product stayed in float (%s)" % (seed, index, int8_path))
+        ok = False
+    if text.count("qnn.table") != unaries:
+        print("FAILED: seed %d model %d: %d unary functions, %d tables (%s)"
+              % (seed, index, unaries, text.count("qnn.table"), int8_path))
         ok = False
     return ok
 

@@ -1,7 +1,7 @@
 """Differential testing of random quantized graphs.
 
 Builds random chains and small DAGs of qnn ops (conv2d with strides,
-padding, groups and depthwise, matmul, add, mul, pools, clamp, concat,
+padding, groups and depthwise, matmul, add, mul, pools, clamp, table, concat,
 requantize) on NHWC int8/uint8 tensors with random per-tensor and per-axis
 parameters and both rounding modes, entered from float through quant.qcast
 or from storage, left as i8/u8, i4/u4, i16/u16 storage, through quant.dcast,
@@ -214,6 +214,25 @@ class Graph:
         self.add(out, shape, t, ref.clamp(xv, lo, hi))
         return True
 
+    def table(self):
+        """A unary function as qnn.table: tanh of the real value, or random
+        entries."""
+        name, shape, t, xv = self.pick()
+        if t.bits > 8:
+            return False
+        lo = -(1 << (t.bits - 1)) if t.signed else 0
+        inputs = np.arange(lo, lo + (1 << t.bits))
+        to = self.activation_type(-1.0, 1.0)
+        if self.rng.chance(0.5):
+            entries = ref.quantize(np.tanh(ref.dequantize(inputs, t)), to)
+        else:
+            entries = self.rng.r.randint(to.qmin, to.qmax + 1, size=len(inputs), dtype=np.int64)
+        out = self.fresh()
+        self.m.line("%s = qnn.table %s table = dense<[%s]> : tensor<%dxi%d> : %s -> %s" % (
+            out, name, ", ".join(map(str, entries)), len(entries), to.bits, tt(shape, t), tt(shape, to)))
+        self.add(out, shape, to, ref.table(xv, t, entries))
+        return True
+
     def concat(self):
         a = self.pick()
         b = self.pick(lambda e: e[1][:3] == a[1][:3] and e[0] != a[0])
@@ -271,7 +290,7 @@ class Graph:
             self.input()  # a second input for DAGs
         ops = [self.conv, self.conv, lambda: self.binary("add"), lambda: self.binary("mul"),
                lambda: self.pool_op("max"), lambda: self.pool_op("avg"), self.clamp,
-               self.concat, self.requantize]
+               self.table, self.concat, self.requantize]
         done = 0
         while done < length:
             if all(len(e[1]) == 4 for e in self.pool) and self.rng.choice(ops)():

@@ -245,6 +245,24 @@ def gen_clamp(m, rng, S):
          per_sample(lambda q: ref.clamp(q, lo, hi), S, a), "clamp [%d, %d] %s" % (lo, hi, qtype_str(t)))
 
 
+def gen_table(m, rng, S):
+    tin = rng.qtype(rng.choice(["i8", "u8", "i4", "u4"]), narrow=rng.chance(0.2))
+    tout = rng.qtype(rng.choice(["i8", "u8", "i16", "i32", "i4"]), narrow=rng.chance(0.2))
+    entries = rng.r.randint(tout.qmin, tout.qmax + 1, size=1 << tin.bits, dtype=np.int64)
+    if rng.chance(0.5):  # every storable input value, once per sample
+        values = np.arange(tin.qmin, tin.qmax + 1)
+        shape = [len(values)]
+        a = np.tile(values, (S, 1)).astype(tin.numpy_dtype())
+    else:
+        shape = [rng.r.randint(1, 4), rng.r.randint(1, 9)]
+        a = rng.data(tin, shape, S)
+    x = m.arg(tt(shape, tin), a)
+    attr = "dense<[%s]> : tensor<%dxi%d>" % (", ".join(map(str, entries)), len(entries), tout.bits)
+    m.op("qnn.table %s table = %s : %s -> %s" % (x, attr, tt(shape, tin), tt(shape, tout)),
+         tt(shape, tout), per_sample(lambda q: ref.table(q, tin, entries), S, a),
+         "table %s -> %s" % (qtype_str(tin), qtype_str(tout)))
+
+
 def pool_shapes(rng, layout, max_pad_is_kernel=False):
     """Max pooling pads less than the kernel; average pooling up to it."""
     kh, kw = rng.r.randint(1, 4), rng.r.randint(1, 4)
@@ -412,6 +430,7 @@ GENERATORS = {
     "add-exhaustive": lambda m, rng, S: gen_binary_exhaustive(m, rng, S, "add"),
     "mul-exhaustive": lambda m, rng, S: gen_binary_exhaustive(m, rng, S, "mul"),
     "clamp": gen_clamp,
+    "table": gen_table,
     "max_pool2d": gen_max_pool,
     "avg_pool2d": gen_avg_pool,
     "concat": gen_concat,

@@ -44,6 +44,41 @@ OpFoldResult ClampOp::fold(FoldAdaptor) {
   return {};
 }
 
+/// The storage value an entry index of a table over `params` stands for.
+static int64_t tableBase(const QuantParams &params) {
+  return params.isSigned ? -(int64_t{1} << (params.storageWidth - 1)) : 0;
+}
+
+/// A table of a table is one table (updated in place); a table mapping every
+/// storable value to itself between equal types is the identity.
+OpFoldResult TableOp::fold(FoldAdaptor) {
+  QuantParams in = getQuantParams(getUniformElementType(getInput().getType()));
+  QuantParams out = getQuantParams(getUniformElementType(getType()));
+  auto entry = [&](DenseIntElementsAttr table, bool isSigned, int64_t i) {
+    APInt v = table.getValues<APInt>()[i];
+    return isSigned ? v.getSExtValue() : static_cast<int64_t>(v.getZExtValue());
+  };
+  if (auto inner = getInput().getDefiningOp<TableOp>()) {
+    DenseIntElementsAttr first = inner.getTable(), second = getTable();
+    SmallVector<APInt> composed;
+    for (int64_t i = 0, e = first.getNumElements(); i < e; ++i)
+      composed.push_back(
+          second.getValues<APInt>()[entry(first, in.isSigned, i) -
+                                    tableBase(in)]);
+    auto type = RankedTensorType::get({first.getNumElements()},
+                                      second.getElementType());
+    getInputMutable().assign(inner.getInput());
+    setTableAttr(DenseIntElementsAttr::get(type, composed));
+    return getResult();
+  }
+  if (getInput().getType() != getType())
+    return {};
+  for (int64_t q = in.storageMin; q <= in.storageMax; ++q)
+    if (entry(getTable(), out.isSigned, q - tableBase(in)) != q)
+      return {};
+  return getInput();
+}
+
 /// A 1x1 window with unit strides and no padding selects every element.
 OpFoldResult MaxPool2DOp::fold(FoldAdaptor) {
   auto isOne = [](int64_t v) { return v == 1; };

@@ -362,6 +362,44 @@ LogicalResult ClampOp::verify() {
 }
 
 //===----------------------------------------------------------------------===//
+// TableOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TableOp::verify() {
+  FailureOr<QuantParams> in = verifyValue(*this, getInput(), "input");
+  FailureOr<QuantParams> out = verifyValue(*this, getResult(), "result");
+  if (failed(in) || failed(out) ||
+      failed(verifySameShape(*this, tensorTypeOf(getInput()),
+                             tensorTypeOf(getResult()), "input", "result")))
+    return failure();
+  // 2^16 entries would be a 128 KiB constant per op; wider inputs need an
+  // interpolated table (TFLite's 16-bit form), which qnn does not have.
+  if (in->storageWidth > 8)
+    return emitOpError() << "input storage must be at most 8 bits, got "
+                         << in->storageWidth;
+  DenseIntElementsAttr table = getTable();
+  auto tableType = cast<ShapedType>(table.getType());
+  int64_t entries = int64_t{1} << in->storageWidth;
+  if (tableType.getRank() != 1 || tableType.getDimSize(0) != entries)
+    return emitOpError() << "table must have one dimension of " << entries
+                         << " entries (one per input storage value), got "
+                         << tableType;
+  Type storage = getUniformElementType(getResult().getType()).getStorageType();
+  if (tableType.getElementType() != storage)
+    return emitOpError() << "table elements must be the result storage type "
+                         << storage << ", got " << tableType.getElementType();
+  for (auto [i, v] : llvm::enumerate(table.getValues<APInt>())) {
+    int64_t x = out->isSigned ? v.getSExtValue()
+                              : static_cast<int64_t>(v.getZExtValue());
+    if (x < out->storageMin || x > out->storageMax)
+      return emitOpError() << "table entry " << i << " (" << x
+                           << ") is outside the result storage range ["
+                           << out->storageMin << ", " << out->storageMax << "]";
+  }
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
 

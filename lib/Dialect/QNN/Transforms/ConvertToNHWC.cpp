@@ -163,26 +163,85 @@ struct FoldInverseTransposes : OpRewritePattern<linalg::TransposeOp> {
   }
 };
 
+/// The copying linalg.generic under `value` when `value` is a broadcast of
+/// stored integers, `scast(generic(scast(x)))` as qnn-quantize writes one.
+static linalg::GenericOp broadcastOf(Value value) {
+  auto outer = value.getDefiningOp<quant::StorageCastOp>();
+  auto copy = outer ? outer.getInput().getDefiningOp<linalg::GenericOp>()
+                    : linalg::GenericOp();
+  if (!copy || copy.getNumDpsInputs() != 1 || copy.getNumDpsInits() != 1 ||
+      copy.getNumParallelLoops() != copy.getNumLoops() ||
+      !copy.getIndexingMapsArray().back().isIdentity())
+    return {};
+  auto yield = cast<linalg::YieldOp>(copy.getBlock()->getTerminator());
+  if (yield.getOperand(0) != copy.getBlock()->getArgument(0))
+    return {};
+  return copy;
+}
+
+/// The broadcast `copy` (producing `value`) rebuilt to produce v' with
+/// value = transpose(v', perm): the same small operand read through the
+/// broadcast map composed with the permutation.
+static Value broadcastBeforeTranspose(PatternRewriter &rewriter,
+                                      linalg::GenericOp copy, Value value,
+                                      ArrayRef<int64_t> perm) {
+  Location loc = copy.getLoc();
+  auto type = permuted(cast<RankedTensorType>(value.getType()),
+                       invertPermutationVector(perm));
+  auto storage =
+      cast<quant::QuantizedType>(type.getElementType()).getStorageType();
+  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), storage);
+  AffineMap map = copy.getIndexingMapsArray()[0].compose(
+      AffineMap::getPermutationMap(perm, rewriter.getContext()));
+  SmallVector<AffineMap> maps{map,
+                              rewriter.getMultiDimIdentityMap(perm.size())};
+  Value wide = linalg::GenericOp::create(
+                   rewriter, loc, init.getType(), copy.getDpsInputs()[0], init,
+                   maps, copy.getIteratorTypesArray(),
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     linalg::YieldOp::create(b, l, args[0]);
+                   })
+                   .getResult(0);
+  return quant::StorageCastOp::create(rewriter, loc, type, wide);
+}
+
 /// op(transpose(a), transpose(b), ...) -> transpose(op(a, b, ...)) when all
 /// operands are transposed by the same permutation: elementwise ops, from
 /// operands of one shape, and concat, along the dimension the permutation
-/// moves.
+/// moves. An operand of an elementwise op may instead be a broadcast, which
+/// is rebuilt in the untransposed order (a squeeze-and-excitation scale).
 template <typename OpTy> struct SinkTranspose : OpRewritePattern<OpTy> {
   using OpRewritePattern<OpTy>::OpRewritePattern;
   static constexpr bool isConcat = std::is_same_v<OpTy, ConcatOp>;
   LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    SmallVector<Value> sources;
     ArrayRef<int64_t> perm;
+    ArrayRef<int64_t> shape;
     for (Value operand : op->getOperands()) {
       auto t = operand.template getDefiningOp<linalg::TransposeOp>();
-      if (!t || (!perm.empty() && t.getPermutation() != perm) ||
-          (!isConcat && !sources.empty() &&
-           cast<RankedTensorType>(t.getInput().getType()).getShape() !=
-               cast<RankedTensorType>(sources[0].getType()).getShape()))
+      if (!t)
+        continue;
+      auto sourceShape =
+          cast<RankedTensorType>(t.getInput().getType()).getShape();
+      if ((!perm.empty() && t.getPermutation() != perm) ||
+          (!isConcat && !shape.empty() && sourceShape != shape))
         return rewriter.notifyMatchFailure(op, "operands not transposed alike");
       perm = t.getPermutation();
-      sources.push_back(t.getInput());
+      shape = sourceShape;
+    }
+    if (perm.empty())
+      return rewriter.notifyMatchFailure(op, "no transposed operand");
+    for (Value operand : op->getOperands())
+      if (!operand.template getDefiningOp<linalg::TransposeOp>() &&
+          (isConcat || !broadcastOf(operand)))
+        return rewriter.notifyMatchFailure(op, "operands not transposed alike");
+    SmallVector<Value> sources;
+    for (Value operand : op->getOperands()) {
+      if (auto t = operand.template getDefiningOp<linalg::TransposeOp>())
+        sources.push_back(t.getInput());
+      else
+        sources.push_back(broadcastBeforeTranspose(
+            rewriter, broadcastOf(operand), operand, perm));
     }
     auto type = cast<RankedTensorType>(op.getType());
     auto sunk = cast<OpTy>(rewriter.clone(*op));
@@ -199,11 +258,11 @@ struct ConvertToNHWCPass
     : qmlir::qnn::impl::QNNConvertToNHWCBase<ConvertToNHWCPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<ConvToNHWC, PoolToNHWC<MaxPool2DOp>, PoolToNHWC<AvgPool2DOp>,
-                 FoldInverseTransposes, SinkTranspose<AddOp>,
-                 SinkTranspose<MulOp>, SinkTranspose<RequantizeOp>,
-                 SinkTranspose<ClampOp>, SinkTranspose<ConcatOp>>(
-        &getContext());
+    patterns
+        .add<ConvToNHWC, PoolToNHWC<MaxPool2DOp>, PoolToNHWC<AvgPool2DOp>,
+             FoldInverseTransposes, SinkTranspose<AddOp>, SinkTranspose<MulOp>,
+             SinkTranspose<RequantizeOp>, SinkTranspose<ClampOp>,
+             SinkTranspose<TableOp>, SinkTranspose<ConcatOp>>(&getContext());
     // Only these rewrites: folding would also fold dcast(qcast(x)).
     GreedyRewriteConfig config;
     config.enableFolding(false).enableConstantCSE(false);

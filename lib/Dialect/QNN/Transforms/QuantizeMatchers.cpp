@@ -9,9 +9,12 @@
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Utils/LayoutUtils.h"
 
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace qmlir;
@@ -136,12 +139,220 @@ qnn::matchElementwise(RewriterBase &rewriter, Operation *op, unsigned channel) {
     return rewriter.notifyMatchFailure(op, "it broadcasts its first operand");
   if ((e.constant = channelConstant(rhs, maps[1], channel)))
     return e;
-  if (maps[1].isIdentity() && rhs.getType() == lhs.getType()) {
-    e.other = rhs;
-    return e;
+  e.otherMap = maps[1];
+  if (maps[1].isIdentity() && rhs.getType() != lhs.getType())
+    return rewriter.notifyMatchFailure(op, "its operands differ in type");
+  // A broadcast reads each dimension of the operand either along a loop or
+  // at index 0 of a unit dimension.
+  auto rhsType = cast<RankedTensorType>(rhs.getType());
+  for (auto [d, expr] : llvm::enumerate(maps[1].getResults())) {
+    auto cst = dyn_cast<AffineConstantExpr>(expr);
+    if (!isa<AffineDimExpr>(expr) &&
+        !(cst && cst.getValue() == 0 && rhsType.getDimSize(d) == 1))
+      return rewriter.notifyMatchFailure(op, "it reads an operand through "
+                                             "an affine map that is not a "
+                                             "broadcast");
   }
-  return rewriter.notifyMatchFailure(
-      op, "it broadcasts an operand that is not a per-channel constant");
+  e.other = rhs;
+  return e;
+}
+
+//===----------------------------------------------------------------------===//
+// Unary functions
+//===----------------------------------------------------------------------===//
+
+/// The value of a splat float constant tensor or of a float scalar constant.
+static std::optional<double> splatConstant(Value v) {
+  DenseFPElementsAttr attr;
+  if (matchPattern(v, m_Constant(&attr)) && attr.isSplat())
+    return attr.getSplatValue<APFloat>().convertToDouble();
+  return scalarConstant(v);
+}
+
+static bool compare(arith::CmpFPredicate predicate, double a, double b) {
+  using P = arith::CmpFPredicate;
+  bool unordered = std::isnan(a) || std::isnan(b);
+  switch (predicate) {
+  case P::AlwaysFalse:
+    return false;
+  case P::AlwaysTrue:
+    return true;
+  case P::OEQ:
+    return !unordered && a == b;
+  case P::OGT:
+    return !unordered && a > b;
+  case P::OGE:
+    return !unordered && a >= b;
+  case P::OLT:
+    return !unordered && a < b;
+  case P::OLE:
+    return !unordered && a <= b;
+  case P::ONE:
+    return !unordered && a != b;
+  case P::ORD:
+    return !unordered;
+  case P::UEQ:
+    return unordered || a == b;
+  case P::UGT:
+    return unordered || a > b;
+  case P::UGE:
+    return unordered || a >= b;
+  case P::ULT:
+    return unordered || a < b;
+  case P::ULE:
+    return unordered || a <= b;
+  case P::UNE:
+    return unordered || a != b;
+  case P::UNO:
+    return unordered;
+  }
+  llvm_unreachable("unknown predicate");
+}
+
+/// One body op as a real function of its (already evaluated) operands, or
+/// nullopt for an op without a compile-time evaluation.
+static std::optional<double> evaluateOp(Operation *op, ArrayRef<double> v) {
+  using Fn = std::optional<double>;
+  auto nanOr = [](double a, double b, double r) {
+    return std::isnan(a) || std::isnan(b) ? NAN : r;
+  };
+  return llvm::TypeSwitch<Operation *, Fn>(op)
+      .Case([&](arith::AddFOp) { return v[0] + v[1]; })
+      .Case([&](arith::SubFOp) { return v[0] - v[1]; })
+      .Case([&](arith::MulFOp) { return v[0] * v[1]; })
+      .Case([&](arith::DivFOp) { return v[0] / v[1]; })
+      .Case([&](arith::RemFOp) { return std::fmod(v[0], v[1]); })
+      .Case([&](arith::NegFOp) { return -v[0]; })
+      .Case([&](arith::MaximumFOp) {
+        return nanOr(v[0], v[1], std::max(v[0], v[1]));
+      })
+      .Case([&](arith::MinimumFOp) {
+        return nanOr(v[0], v[1], std::min(v[0], v[1]));
+      })
+      .Case([&](arith::MaxNumFOp) { return std::fmax(v[0], v[1]); })
+      .Case([&](arith::MinNumFOp) { return std::fmin(v[0], v[1]); })
+      .Case([&](arith::CmpFOp c) {
+        return compare(c.getPredicate(), v[0], v[1]) ? 1.0 : 0.0;
+      })
+      .Case([&](arith::SelectOp) { return v[0] != 0 ? v[1] : v[2]; })
+      .Case([&](arith::ExtFOp) { return v[0]; })
+      .Case([&](math::AbsFOp) { return std::fabs(v[0]); })
+      .Case([&](math::ExpOp) { return std::exp(v[0]); })
+      .Case([&](math::Exp2Op) { return std::exp2(v[0]); })
+      .Case([&](math::ExpM1Op) { return std::expm1(v[0]); })
+      .Case([&](math::LogOp) { return std::log(v[0]); })
+      .Case([&](math::Log1pOp) { return std::log1p(v[0]); })
+      .Case([&](math::Log2Op) { return std::log2(v[0]); })
+      .Case([&](math::Log10Op) { return std::log10(v[0]); })
+      .Case([&](math::SqrtOp) { return std::sqrt(v[0]); })
+      .Case([&](math::RsqrtOp) { return 1.0 / std::sqrt(v[0]); })
+      .Case([&](math::CbrtOp) { return std::cbrt(v[0]); })
+      .Case([&](math::PowFOp) { return std::pow(v[0], v[1]); })
+      .Case([&](math::TanhOp) { return std::tanh(v[0]); })
+      .Case([&](math::SinOp) { return std::sin(v[0]); })
+      .Case([&](math::CosOp) { return std::cos(v[0]); })
+      .Case([&](math::TanOp) { return std::tan(v[0]); })
+      .Case([&](math::AtanOp) { return std::atan(v[0]); })
+      .Case([&](math::Atan2Op) { return std::atan2(v[0], v[1]); })
+      .Case([&](math::ErfOp) { return std::erf(v[0]); })
+      .Case([&](math::ErfcOp) { return std::erfc(v[0]); })
+      .Case([&](math::FloorOp) { return std::floor(v[0]); })
+      .Case([&](math::CeilOp) { return std::ceil(v[0]); })
+      .Case([&](math::RoundOp) { return std::round(v[0]); })
+      .Case([&](math::RoundEvenOp) { return std::nearbyint(v[0]); })
+      .Case([&](math::TruncOp) { return std::trunc(v[0]); })
+      .Case([&](math::CopySignOp) { return std::copysign(v[0], v[1]); })
+      .Case([&](math::FmaOp) { return std::fma(v[0], v[1], v[2]); })
+      .Default([](Operation *) { return Fn(); });
+}
+
+/// Evaluates the body of `op` with the activation's block argument at `x`;
+/// on failure `unsupported` is the op that has no evaluation.
+static std::optional<double> evaluateBody(linalg::LinalgOp op, Value input,
+                                          double x, Operation **unsupported) {
+  Block *body = op.getBlock();
+  DenseMap<Value, double> values;
+  for (OpOperand *operand : op.getDpsInputOperands()) {
+    Value arg = op.getMatchingBlockArgument(operand);
+    if (operand->get() == input)
+      values[arg] = x;
+    else if (std::optional<double> c = splatConstant(operand->get()))
+      values[arg] = *c;
+  }
+  auto lookup = [&](Value v) -> std::optional<double> {
+    if (auto it = values.find(v); it != values.end())
+      return it->second;
+    if (v.getParentBlock() == body)
+      return std::nullopt; // the init, or a non-float value
+    return splatConstant(v);
+  };
+  for (Operation &inner : body->without_terminator()) {
+    std::optional<double> r;
+    if (auto cst = dyn_cast<arith::ConstantOp>(inner)) {
+      if (auto f = dyn_cast<FloatAttr>(cst.getValue()))
+        r = f.getValueAsDouble();
+    } else if (inner.getNumResults() == 1) {
+      SmallVector<double> operands;
+      for (Value v : inner.getOperands()) {
+        std::optional<double> o = lookup(v);
+        if (!o)
+          break;
+        operands.push_back(*o);
+      }
+      if (operands.size() == inner.getNumOperands())
+        r = evaluateOp(&inner, operands);
+    }
+    if (!r) {
+      *unsupported = &inner;
+      return std::nullopt;
+    }
+    values[inner.getResult(0)] = *r;
+  }
+  Value yielded = body->getTerminator()->getOperand(0);
+  std::optional<double> result = lookup(yielded);
+  if (!result)
+    *unsupported = body->getTerminator();
+  return result;
+}
+
+double ElementwiseUnary::evaluate(double x) const {
+  Operation *unsupported = nullptr;
+  // matchElementwiseUnary evaluated the body once: every op has a value.
+  return *evaluateBody(op, input, x, &unsupported);
+}
+
+FailureOr<ElementwiseUnary> qnn::matchElementwiseUnary(RewriterBase &rewriter,
+                                                       Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || linalgOp.getNumDpsInits() != 1 ||
+      linalgOp.getNumParallelLoops() != linalgOp.getNumLoops() ||
+      !linalgOp.getBlock())
+    return failure();
+  auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!resultType || !resultType.getElementType().isF32())
+    return failure();
+  Value input;
+  for (OpOperand *operand : linalgOp.getDpsInputOperands()) {
+    if (splatConstant(operand->get()))
+      continue;
+    if (input)
+      return failure(); // two activations
+    input = operand->get();
+    if (input.getType() != resultType ||
+        !linalgOp.getMatchingIndexingMap(operand).isIdentity())
+      return failure();
+  }
+  if (!input ||
+      !linalgOp.getIndexingMapMatchingResult(cast<OpResult>(op->getResult(0)))
+           .isIdentity())
+    return failure();
+  Operation *unsupported = nullptr;
+  if (!evaluateBody(linalgOp, input, 0.0, &unsupported))
+    return rewriter.notifyMatchFailure(op, [&](Diagnostic &diag) {
+      diag << "'" << unsupported->getName()
+           << "' in its body has no compile-time evaluation";
+    });
+  return ElementwiseUnary{linalgOp, input};
 }
 
 FailureOr<Clamp> qnn::matchClamp(RewriterBase &rewriter, Operation *op) {

@@ -43,6 +43,9 @@ struct ElementwiseBinary {
   enum Kind { Add, Sub, Mul, Div } kind;
   mlir::Value x, other;
   std::optional<llvm::SmallVector<double>> constant;
+  /// How the op reads `other`: the identity, or a broadcast (a per-channel
+  /// scale of squeeze-and-excitation, say).
+  mlir::AffineMap otherMap;
 };
 
 /// Recognizes a linalg op whose body is one add, sub, mul or div; a
@@ -50,6 +53,22 @@ struct ElementwiseBinary {
 mlir::FailureOr<ElementwiseBinary>
 matchElementwise(mlir::RewriterBase &rewriter, mlir::Operation *op,
                  unsigned channel);
+
+/// A parallel elementwise op of one f32 activation whose body computes
+/// `f(x)` from scalar constants alone (splat constant inputs included): any
+/// unary function, from `x * 0.5` to GELU.
+struct ElementwiseUnary {
+  mlir::linalg::LinalgOp op;
+  mlir::Value input;
+  /// `f(x)` in double precision, with the body's ops as real functions
+  /// (NaN and infinities as IEEE arithmetic gives them).
+  double evaluate(double x) const;
+};
+
+/// Recognizes an ElementwiseUnary; reports the first body op it cannot
+/// evaluate at compile time.
+mlir::FailureOr<ElementwiseUnary>
+matchElementwiseUnary(mlir::RewriterBase &rewriter, mlir::Operation *op);
 
 /// ReLU and clamps: the input and the bounds (infinite when absent).
 struct Clamp {

@@ -176,6 +176,9 @@ private:
   LogicalResult quantize(const SumPool &pool);
   LogicalResult quantize(Operation *op, const Clamp &c);
   LogicalResult quantize(Operation *op, const ElementwiseBinary &e);
+  LogicalResult quantize(const ElementwiseUnary &u, Value q);
+  Value broadcastStorage(Value q, AffineMap map, ArrayRef<int64_t> shape,
+                         Location loc);
   /// A layout op (reshape, slice) on the quantized input: same parameters.
   LogicalResult relayout(Operation *op);
 
@@ -451,6 +454,19 @@ bool Quantizer::dispatch(Operation *op) {
     return (void)quantize(*pool), true;
   if (FailureOr<Clamp> c = matchClamp(rewriter, op); succeeded(c))
     return (void)quantize(op, *c), true;
+  if (FailureOr<ElementwiseUnary> u = matchElementwiseUnary(rewriter, op);
+      succeeded(u)) {
+    // A float island (a layer norm's sqrt, say) stays float rather than
+    // gaining a quantization step it did not have.
+    Value q = quantized.lookup(u->input);
+    if (!q) {
+      (void)rewriter.notifyMatchFailure(
+          op, "its input stays in float (a unary function becomes a table "
+              "after a quantized op)");
+      return false;
+    }
+    return (void)quantize(*u, q), true;
+  }
   auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
   if (!type || type.getRank() == 0)
     return false;
@@ -628,6 +644,30 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
   return success();
 }
 
+/// qnn's binary ops take operands of one shape, so a broadcast operand is
+/// materialized on its stored integers (as a pad is), read through `map`.
+Value Quantizer::broadcastStorage(Value q, AffineMap map,
+                                  ArrayRef<int64_t> shape, Location loc) {
+  auto type = cast<RankedTensorType>(q.getType());
+  auto element = cast<quant::QuantizedType>(type.getElementType());
+  Type storage = element.getStorageType();
+  Value ints =
+      quant::StorageCastOp::create(rewriter, loc, type.clone(storage), q);
+  Value init = tensor::EmptyOp::create(rewriter, loc, shape, storage);
+  SmallVector<AffineMap> maps{
+      map, rewriter.getMultiDimIdentityMap(map.getNumDims())};
+  SmallVector<utils::IteratorType> iterators(map.getNumDims(),
+                                             utils::IteratorType::parallel);
+  Value wide = linalg::GenericOp::create(
+                   rewriter, loc, init.getType(), ints, init, maps, iterators,
+                   [](OpBuilder &b, Location l, ValueRange args) {
+                     linalg::YieldOp::create(b, l, args[0]);
+                   })
+                   .getResult(0);
+  return quant::StorageCastOp::create(
+      rewriter, loc, RankedTensorType::get(shape, element), wide);
+}
+
 LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
   if (e.kind != ElementwiseBinary::Add && e.kind != ElementwiseBinary::Mul)
     return keepFloat(op, "only add and mul of two activations are quantized");
@@ -648,6 +688,8 @@ LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
     return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
   auto type = quantTensor(op->getResult(0), *outType);
+  if (e.otherMap && !e.otherMap.isIdentity())
+    rhs = broadcastStorage(rhs, e.otherMap, type.getShape(), op->getLoc());
   auto mode = RoundingModeAttr::get(func.getContext(), options.rounding);
   Value q = e.kind == ElementwiseBinary::Add
                 ? AddOp::create(rewriter, op->getLoc(), type, lhs, rhs, mode)
@@ -657,6 +699,63 @@ LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
   map(op->getResult(0), q);
   markHandled(op);
   emitTail(q, tail);
+  return success();
+}
+
+/// A chain of unary functions (GELU as x/sqrt(2), erf, +1 through single
+/// uses, say) becomes one table of their composition, rounded once. Entry `i`
+/// is quant.qcast (f32 division, ties to even, NaN to the zero point,
+/// saturation) of the composition at quant.dcast of storage value `lo + i`,
+/// with every function evaluated in double.
+LogicalResult Quantizer::quantize(const ElementwiseUnary &u, Value q) {
+  Operation *op = u.op;
+  auto inType = dyn_cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(q.getType()).getElementType());
+  if (!inType || inType.getStorageTypeIntegralWidth() > 8)
+    return keepFloat(op, "a table needs a per-tensor input of at most 8 bits");
+  SmallVector<ElementwiseUnary> chain{u};
+  while (Operation *user = singleUser(chain.back().op->getResult(0))) {
+    std::string id = idOf(user);
+    FailureOr<ElementwiseUnary> next = matchElementwiseUnary(rewriter, user);
+    if (failed(next) || (!id.empty() && options.skip.contains(id)))
+      break;
+    chain.push_back(*next);
+  }
+  Operation *last = chain.back().op;
+  SmallVector<Operation *> tail;
+  Value final = followTail(last->getResult(0), tail);
+  FailureOr<quant::UniformQuantizedType> outType = activationType(final, last);
+  if (failed(outType))
+    return failure();
+  unsigned width = inType.getStorageTypeIntegralWidth();
+  int64_t lo = inType.isSigned() ? -(int64_t{1} << (width - 1)) : 0;
+  float scale = static_cast<float>(outType->getScale());
+  auto storage = cast<IntegerType>(outType->getStorageType());
+  SmallVector<APInt> entries;
+  for (int64_t i = 0, e = int64_t{1} << width; i < e; ++i) {
+    double x = static_cast<float>(lo + i - inType.getZeroPoint()) *
+               static_cast<float>(inType.getScale());
+    for (const ElementwiseUnary &f : chain)
+      x = f.evaluate(x);
+    float y = static_cast<float>(x) / scale;
+    int64_t v = outType->getZeroPoint();
+    if (!std::isnan(y))
+      v = static_cast<int64_t>(std::clamp<double>(
+          std::nearbyint(double(y)) + v, outType->getStorageTypeMin(),
+          outType->getStorageTypeMax()));
+    entries.push_back(APInt(storage.getWidth(), v, /*isSigned=*/true,
+                            /*implicitTrunc=*/true));
+  }
+  rewriter.setInsertionPoint(last);
+  auto table = DenseIntElementsAttr::get(
+      RankedTensorType::get({int64_t(entries.size())}, storage), entries);
+  Value result =
+      TableOp::create(rewriter, last->getLoc(),
+                      quantTensor(last->getResult(0), *outType), q, table);
+  for (const ElementwiseUnary &f : chain)
+    markHandled(f.op);
+  map(last->getResult(0), result);
+  emitTail(result, tail);
   return success();
 }
 

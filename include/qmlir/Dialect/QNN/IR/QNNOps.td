@@ -211,6 +211,35 @@ def QNN_ClampOp : QNN_Op<"clamp", [Pure, AllTypesMatch<["input", "result"]>]> {
   let hasFolder = 1;
 }
 
+def QNN_TableOp : QNN_Op<"table", [Pure]> {
+  let summary = "Lookup table on stored integers (quantized unary functions)";
+  let description = [{
+    `q_out = table[q_in - lo]`, where `lo` is the smallest value of the
+    input's storage integer type (-128 for `i8`, 0 for `u8`, also when the
+    type narrows its range). The input has at most 8-bit storage; the table
+    has one entry per storage value (`2^bits`), of the result's storage type,
+    each inside the result's storage range. The op is exact by construction:
+    the quantizer computes the entries at compile time from the float
+    function it replaces (sigmoid, tanh, GELU, hard-swish, ...), and the
+    lowering only looks them up.
+
+    Example:
+
+    ```mlir
+    %r = qnn.table %x table = dense<[-128, -127, -127, 126]> : tensor<4xi8>
+        : tensor<8x!quant.uniform<i2:f32, 0.5>>
+       -> tensor<8x!quant.uniform<i8:f32, 0.01:-128>>
+    ```
+  }];
+  let arguments = (ins QNN_QuantTensor:$input, AnyIntElementsAttr:$table);
+  let results = (outs QNN_QuantTensor:$result);
+  let assemblyFormat = [{
+    $input `table` `=` $table attr-dict `:` type($input) `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//

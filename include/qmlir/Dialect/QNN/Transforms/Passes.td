@@ -69,7 +69,13 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
       default), the bias to i32 at input scale x weight scale;
     - ReLU and clamps after an op fuse into its output range (a `qnn.clamp`
       that usually folds away), also across reshapes;
-    - elementwise add and mul of activations, max pooling, and layout ops
+    - unary functions of a quantized value (an elementwise op of one
+      activation whose body is arith/math arithmetic on it and constants:
+      sigmoid, tanh, GELU, hard-swish, ...; a chain of them through single
+      uses is composed) become one `qnn.table` computed at compile time;
+    - elementwise add and mul of activations (one of them possibly read
+      through a broadcast, copied to full size on its stored integers), max
+      pooling, and layout ops
       (`tensor.expand_shape`, `tensor.collapse_shape`, `linalg.transpose`)
       and `tensor.concat`; layout ops and max pooling keep their input's
       parameters;
@@ -141,8 +147,10 @@ def QNNConvertToNHWC : Pass<"qnn-convert-to-nhwc", "::mlir::func::FuncOp"> {
     (the filter constant is transposed FCHW -> HWCF at compile time, its
     per-channel axis moved with it). Transposes then sink through the
     elementwise ops whose operands are all transposed the same way
-    (`qnn.add`, `qnn.mul`, `qnn.requantize`, `qnn.clamp`, and `qnn.concat`
-    along the dimension the transpose moved), and a transpose
+    (`qnn.add`, `qnn.mul`, `qnn.requantize`, `qnn.clamp`, `qnn.table`, and
+    `qnn.concat` along the dimension the transpose moved; a broadcast
+    operand of an elementwise op is rebuilt to read its source in the
+    untransposed order), and a transpose
     of a transpose that restores the order disappears: between two
     convolutions, through residual additions, nothing is transposed; what
     is left is at the model's inputs and outputs.
