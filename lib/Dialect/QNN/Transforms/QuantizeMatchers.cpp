@@ -427,7 +427,11 @@ static SmallVector<int64_t> attrValues(DenseIntElementsAttr attr) {
 
 FailureOr<FloatContraction> qnn::matchFloatContraction(RewriterBase &rewriter,
                                                        Operation *op) {
-  if (!isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::Conv2DNchwFchwOp,
+  auto generic = dyn_cast<linalg::GenericOp>(op);
+  if (generic && !linalg::isaContractionOpInterface(generic))
+    return failure();
+  if (!generic &&
+      !isa<linalg::MatmulOp, linalg::BatchMatmulOp, linalg::Conv2DNchwFchwOp,
            linalg::Conv2DNhwcHwcfOp, linalg::Conv2DNhwcFhwcOp,
            linalg::DepthwiseConv2DNhwcHwcOp, linalg::DepthwiseConv2DNhwcHwcmOp,
            linalg::DepthwiseConv2DNchwChwOp>(op))
@@ -480,6 +484,37 @@ FailureOr<FloatContraction> qnn::matchFloatContraction(RewriterBase &rewriter,
               op, "its right-hand map is neither [K, N] nor [N, K]");
         }
         c.weightAxis = c.resultAxis = 1;
+        return c;
+      })
+      .Case([&](linalg::GenericOp) -> FailureOr<FloatContraction> {
+        // A linear layer on [B..., M, K] activations (ONNX MatMul of rank
+        // above 2 with 2-D weights): loops B..., M, N, K.
+        SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+        unsigned rank = maps[2].getNumResults(), k = rank;
+        auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+        SmallVector<AffineExpr> lhs, out;
+        for (unsigned i = 0; i + 1 < rank; ++i)
+          lhs.push_back(d(i));
+        lhs.push_back(d(k));
+        for (unsigned i = 0; i < rank; ++i)
+          out.push_back(d(i));
+        if (rank < 2 || generic.getNumLoops() != rank + 1 ||
+            generic.getNumReductionLoops() != 1 ||
+            maps[0] != AffineMap::get(rank + 1, 0, lhs, ctx) ||
+            maps[2] != AffineMap::get(rank + 1, 0, out, ctx))
+          return rewriter.notifyMatchFailure(
+              op, "a contraction that is not a linear layer on [..., M, K]");
+        if (maps[1] == AffineMap::get(rank + 1, 0, {d(rank - 1), d(k)}, ctx)) {
+          c.weights = transpose(*weights, shape, {1, 0});
+          c.weightShape = {shape[1], shape[0]};
+          c.weightDims = {1, 0};
+        } else if (maps[1] !=
+                   AffineMap::get(rank + 1, 0, {d(k), d(rank - 1)}, ctx)) {
+          return rewriter.notifyMatchFailure(
+              op, "its right-hand map is neither [K, N] nor [N, K]");
+        }
+        c.weightAxis = 1;
+        c.resultAxis = rank - 1;
         return c;
       })
       .Case([&](linalg::BatchMatmulOp bmm) -> FailureOr<FloatContraction> {
@@ -541,6 +576,43 @@ FailureOr<FloatContraction> qnn::matchFloatContraction(RewriterBase &rewriter,
         c.groups = shape[0];
         return c;
       });
+}
+
+FailureOr<ActivationMatmul> qnn::matchActivationMatmul(RewriterBase &rewriter,
+                                                       Operation *op) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(op);
+  if (!linalgOp || !linalg::isaContractionOpInterface(linalgOp) ||
+      linalgOp.getNumDpsInputs() != 2)
+    return failure();
+  Value lhs = linalgOp.getDpsInputs()[0], rhs = linalgOp.getDpsInputs()[1];
+  if (auto fq = rhs.getDefiningOp<FakeQuantOp>();
+      constantFloats(fq ? fq.getInput() : rhs))
+    return failure();
+  // Loops B..., M, N, K: lhs (B..., M, K), rhs (B..., K, N), out (B..., M, N).
+  SmallVector<AffineMap> maps = linalgOp.getIndexingMapsArray();
+  MLIRContext *ctx = op->getContext();
+  unsigned rank = maps[2].getNumResults(), k = rank;
+  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> l, r, o;
+  for (unsigned i = 0; i + 2 < rank; ++i) {
+    l.push_back(d(i));
+    r.push_back(d(i));
+  }
+  l.append({d(rank - 2), d(k)});
+  r.append({d(k), d(rank - 1)});
+  for (unsigned i = 0; i < rank; ++i)
+    o.push_back(d(i));
+  if (rank < 2 || linalgOp.getNumLoops() != rank + 1 ||
+      maps[0] != AffineMap::get(rank + 1, 0, l, ctx) ||
+      maps[1] != AffineMap::get(rank + 1, 0, r, ctx) ||
+      maps[2] != AffineMap::get(rank + 1, 0, o, ctx))
+    return rewriter.notifyMatchFailure(
+        op, "a product of two activations that is not [B..., M, K] x "
+            "[B..., K, N]");
+  if (!isZeroFill(linalgOp.getDpsInits()[0]))
+    return rewriter.notifyMatchFailure(
+        op, "a product of two activations into a non-zero init");
+  return ActivationMatmul{op, lhs, rhs};
 }
 
 template <typename Pool>

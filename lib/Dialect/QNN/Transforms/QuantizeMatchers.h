@@ -111,6 +111,19 @@ struct FloatContraction {
 mlir::FailureOr<FloatContraction>
 matchFloatContraction(mlir::RewriterBase &rewriter, mlir::Operation *op);
 
+/// A product of two activations (attention's Q K^T and P V): a linalg
+/// matmul or batch matmul with untransposed operands, or a generic
+/// [B..., M, K] x [B..., K, N] contraction, into a zero fill.
+struct ActivationMatmul {
+  mlir::Operation *op;
+  mlir::Value lhs, rhs;
+};
+
+/// Recognizes an ActivationMatmul whose right-hand operand is not a
+/// constant (constant weights are a FloatContraction).
+mlir::FailureOr<ActivationMatmul>
+matchActivationMatmul(mlir::RewriterBase &rewriter, mlir::Operation *op);
+
 /// A 2-D pooling window.
 struct PoolWindow {
   mlir::Operation *op;

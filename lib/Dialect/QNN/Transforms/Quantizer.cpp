@@ -172,6 +172,7 @@ private:
   LogicalResult quantize(tensor::ExtractSliceOp op) { return relayout(op); }
   LogicalResult quantize(linalg::TransposeOp op);
   LogicalResult quantize(FloatContraction &c);
+  LogicalResult quantize(const ActivationMatmul &m);
   LogicalResult quantize(const MaxPool &pool);
   LogicalResult quantize(const SumPool &pool);
   LogicalResult quantize(Operation *op, const Clamp &c);
@@ -448,6 +449,9 @@ bool Quantizer::dispatch(Operation *op) {
   if (FailureOr<FloatContraction> c = matchFloatContraction(rewriter, op);
       succeeded(c))
     return (void)quantize(*c), true;
+  if (FailureOr<ActivationMatmul> m = matchActivationMatmul(rewriter, op);
+      succeeded(m))
+    return (void)quantize(*m), true;
   if (FailureOr<MaxPool> pool = matchMaxPool(op); succeeded(pool))
     return (void)quantize(*pool), true;
   if (FailureOr<SumPool> pool = matchSumPool(op); succeeded(pool))
@@ -641,6 +645,36 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
     markHandled(op);
   }
   emitTail(q, tail);
+  return success();
+}
+
+/// Both operands quantized per tensor, no bias: qnn.matmul with a
+/// non-constant right-hand side.
+LogicalResult Quantizer::quantize(const ActivationMatmul &m) {
+  Operation *op = m.op;
+  Value lhs = getQuantized(m.lhs, op);
+  Value rhs = lhs ? getQuantized(m.rhs, op) : Value();
+  if (!lhs || !rhs)
+    return failure();
+  SmallVector<Operation *> tail;
+  Value final = followTail(op->getResult(0), tail);
+  FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
+  if (failed(outType))
+    return failure();
+  if (!representable(activationScale(lhs) * activationScale(rhs) /
+                     outType->getScale()))
+    return keepFloat(op, kUnrepresentable);
+  rewriter.setInsertionPoint(op);
+  auto qop = MatmulOp::create(
+      rewriter, op->getLoc(), quantTensor(op->getResult(0), *outType), lhs, rhs,
+      Value(), RoundingModeAttr::get(func.getContext(), options.rounding));
+  if (failed(mlir::verify(qop))) {
+    qop->erase();
+    return keepFloat(op, "the qnn op does not verify (see above)");
+  }
+  map(op->getResult(0), qop);
+  markHandled(op);
+  emitTail(qop, tail);
   return success();
 }
 

@@ -61,7 +61,8 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
 
     - contractions (`linalg.matmul` including transposed `indexing_maps`,
       `batch_matmul`, `conv_2d_nchw_fchw`, `conv_2d_nhwc_hwcf`,
-      `conv_2d_nhwc_fhwc`, depthwise convolutions) with constant weights,
+      `conv_2d_nhwc_fhwc`, depthwise convolutions, and generic contractions
+      of `[B..., M, K]` activations with 2-D weights) with constant weights,
       folding a zero `tensor.pad` into the padding, a bias (an `outs`
       broadcast or a following add) and BatchNorm written as elementwise
       per-channel add/sub/mul/div into the weights and bias; weights are
@@ -69,6 +70,8 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
       default), the bias to i32 at input scale x weight scale;
     - ReLU and clamps after an op fuse into its output range (a `qnn.clamp`
       that usually folds away), also across reshapes;
+    - products of two activations (`[B..., M, K] x [B..., K, N]`, attention)
+      become `qnn.matmul` with two per-tensor operands;
     - unary functions of a quantized value (an elementwise op of one
       activation whose body is arith/math arithmetic on it and constants:
       sigmoid, tanh, GELU, hard-swish, ...; a chain of them through single
