@@ -42,12 +42,20 @@ bench: build
 	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
 
 # Whole torchvision models by the documented flow against PyTorch fp32 and
-# int8 (FX, onednn engine: Debian's torch has no fbgemm), 1 thread
-# (docs/Codegen.md); needs python3-torch and python3-torchvision.
+# int8 (FX, onednn engine: Debian's torch has no fbgemm) and ONNX Runtime
+# fp32 and QDQ int8, 1 thread (docs/Codegen.md); needs python3-torch,
+# python3-torchvision and npm.
 # BENCH_MODELS=resnet18,mobilenet_v2,resnet50 widens it.
-BENCH_MODELS ?= resnet18,mobilenet_v2
-bench-models: build
-	/usr/bin/python3 bench/models.py $(BUILD) $(BUILD)/bench-models --models $(BENCH_MODELS)
+BENCH_MODELS ?= resnet18,mobilenet_v2,mobilenet_v3_small
+ORT_NODE = $(BUILD)/npm/node_modules/onnxruntime-node
+bench-models: build $(ORT_NODE)
+	/usr/bin/python3 bench/models.py $(BUILD) $(BUILD)/bench-models --models $(BENCH_MODELS) \
+	  --ort $(BUILD)/npm/node_modules
+
+# ONNX Runtime's CPU provider for bench-models; its install script fetches
+# GPU parts and fails, the CPU binaries are in the package.
+$(ORT_NODE):
+	npm install --ignore-scripts --no-audit --no-fund --prefix $(BUILD)/npm onnxruntime-node
 
 # Output SQNR of every range method on torchvision ResNet-18 and MobileNetV2
 # (docs/Calibration.md); needs python3-torch and python3-torchvision.

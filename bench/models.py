@@ -11,10 +11,14 @@ settings. PyTorch's is the median of as many calls after one warm-up.
 PyTorch 1.13 runs float (eager) and int8 (FX post-training static
 quantization, calibrated on the same 16 samples, on the first of fbgemm,
 onednn and qnnpack its build supports: Debian's has no fbgemm),
-each in a process of its own, one thread. SQNR is each int8 model's output
+each in a process of its own, one thread. ONNX Runtime (npm's
+onnxruntime-node, CPU provider, one thread, all graph optimizations) runs
+the exported float model and a QDQ int8 model written by bench/qdq.py from
+the same calibration statistics; its latency is the median after a warm-up. SQNR is each int8 model's output
 against its own float model over 8 further samples.
 
 Usage: models.py BUILD_DIR WORK_DIR [--models resnet18,mobilenet_v2] [--size 224]
+                 [--ort NODE_MODULES]
 """
 import argparse
 import json
@@ -26,6 +30,7 @@ import time
 
 import numpy as np
 
+from qdq import write_qdq
 from zoo import export_onnx, torch_modules, torchvision_model
 
 CALIBRATION, TEST = 16, 8
@@ -96,6 +101,17 @@ def torch_peer(args):
     print(json.dumps({"ms": 1e3 * float(np.median(times)), "engine": engine}))
 
 
+def ort_peer(args, base, model, kind):
+    """ONNX Runtime (node, onnxruntime-node) on `model`: median ms of one
+    thread, outputs of the test samples saved as <base>.ort-<kind>.npy."""
+    out = subprocess.run(["node", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                               "ort_peer.js"),
+                          args.ort, model, base + ".test.npy", "%s.ort-%s.npy" % (base, kind),
+                          str(args.repeat), "1"],
+                         stdout=subprocess.PIPE, text=True, check=True).stdout
+    return json.loads(out.splitlines()[-1])["ms"]
+
+
 def executable_ms(exe, sample, repeat):
     """Milliseconds per call of a quant-compile executable, fresh process."""
     _, rss, _ = measured([exe, "--input=" + sample, "--output=" + sample + ".out.npy",
@@ -149,6 +165,11 @@ def bench_model(name, args, bin_dir, env):
         result = json.loads(out.splitlines()[-1])
         row["torch " + peer + " ms"] = result["ms"]
         row["engine"] = result["engine"] or row.get("engine")
+    write_qdq(base + ".onnx", base + ".stats.json", base + ".qdq.onnx")
+    row["ort float ms"] = ort_peer(args, base, base + ".onnx", "float")
+    row["ort int8 ms"] = ort_peer(args, base, base + ".qdq.onnx", "int8")
+    row["ort sqnr"] = sqnr(np.load(base + ".ort-float.npy").reshape(TEST, -1),
+                           np.load(base + ".ort-int8.npy").reshape(TEST, -1))
     torch_float = np.load(base + ".torch-float.npy").reshape(TEST, -1)
     row["torch sqnr"] = sqnr(torch_float, np.load(base + ".torch-int8.npy").reshape(TEST, -1))
     row["float error"] = float(np.abs(np.load(base + ".float.out.npy").reshape(TEST, -1)
@@ -165,27 +186,42 @@ def main():
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--peer", choices=["float", "int8"])
     parser.add_argument("--model")
+    parser.add_argument("--ort", default=os.path.join("build", "npm", "node_modules"),
+                        help="node_modules holding onnxruntime-node")
     args = parser.parse_args()
     if args.peer:
         return torch_peer(args)
     torch_modules()
+    args.ort = os.path.abspath(args.ort)
+    if not os.path.isdir(os.path.join(args.ort, "onnxruntime-node")):
+        sys.exit("%s: no onnxruntime-node in %s (npm install --ignore-scripts --prefix "
+                 "%s onnxruntime-node)" % (sys.argv[0], args.ort, os.path.dirname(args.ort)))
     bin_dir = os.path.join(os.path.abspath(args.build), "bin")
     os.makedirs(args.work, exist_ok=True)
     env = dict(os.environ, PYTHONPATH=os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                    "..", "python"),
                QMLIR_BIN=bin_dir)
     rows = [bench_model(name, args, bin_dir, env) for name in args.models.split(",")]
-    print("Latency per sample, 1 thread (ms); SQNR of int8 vs its own float model (dB)\n")
-    head = ["model", "qmlir int8", "PyTorch int8 (%s)" % rows[0]["engine"],
-            "qmlir speed vs PyTorch int8",
-            "qmlir float", "PyTorch fp32", "SQNR qmlir", "SQNR PyTorch",
-            "weights MiB", "workspace MiB", "int8 exe peak RSS MiB"]
+    print("Latency per sample, 1 thread (ms); speed-ups are peer time / qmlir int8 time\n")
+    head = ["model", "qmlir int8", "PyTorch int8 (%s)" % rows[0]["engine"], "ORT int8 (QDQ)",
+            "ORT fp32", "vs PyTorch int8", "vs ORT int8", "vs ORT fp32",
+            "qmlir float", "PyTorch fp32"]
     print("| " + " | ".join(head) + " |")
     print("|---" * len(head) + "|")
     for r in rows:
-        cells = [r["model"], "%.2f" % r["int8 ms"], "%.2f" % r["torch int8 ms"],
-                 "%.2fx" % (r["torch int8 ms"] / r["int8 ms"]), "%.1f" % r["float ms"],
-                 "%.1f" % r["torch float ms"], "%.1f" % r["sqnr"], "%.1f" % r["torch sqnr"],
+        q = r["int8 ms"]
+        cells = [r["model"], "%.2f" % q, "%.2f" % r["torch int8 ms"], "%.2f" % r["ort int8 ms"],
+                 "%.2f" % r["ort float ms"], "%.2fx" % (r["torch int8 ms"] / q),
+                 "%.2fx" % (r["ort int8 ms"] / q), "%.2fx" % (r["ort float ms"] / q),
+                 "%.1f" % r["float ms"], "%.1f" % r["torch float ms"]]
+        print("| " + " | ".join(cells) + " |")
+    print("\nSQNR of each int8 model against its own float model (dB), memory\n")
+    head = ["model", "SQNR qmlir", "SQNR PyTorch", "SQNR ORT", "weights MiB",
+            "workspace MiB", "int8 exe peak RSS MiB"]
+    print("| " + " | ".join(head) + " |")
+    print("|---" * len(head) + "|")
+    for r in rows:
+        cells = [r["model"], "%.1f" % r["sqnr"], "%.1f" % r["torch sqnr"], "%.1f" % r["ort sqnr"],
                  "%.1f" % r["weights"], "%.1f" % r["workspace"], "%.0f" % r["int8 rss"]]
         print("| " + " | ".join(cells) + " |")
     print("\nThe documented flow, per step: seconds / peak RSS MiB\n")
