@@ -683,14 +683,81 @@ class Importer:
                              x.name, pads[0], pads[1], pads[2], pads[3], c, x.type, tensor_str(shape, F32)), loc)
         return Value(name, shape, F32)
 
+    def sample(self, x, shape, taps, loc):
+        """out[i] = sum over the taps of w * x[j], where each axis in `taps`
+        reads x at constant source indices with constant weights: taps[axis]
+        is a list of (indices, weights or None) over the output positions of
+        that axis, and the other axes read x at the same index. One
+        linalg.generic whose inputs are those tables (computed here, at
+        import) and whose body extracts from x: padding by edge or
+        reflection, and resizing by nearest or linear interpolation."""
+        rank = len(shape)
+        tables, refs = [], {}
+        for axis in sorted(taps):
+            refs[axis] = []
+            for idx, w in taps[axis]:
+                i = len(tables)
+                tables.append((self.const(np.asarray(idx, dtype=np.int64)), [axis]))
+                if w is not None:
+                    tables.append((self.const(np.asarray(w, dtype=np.float32)), [axis]))
+                refs[axis].append((i, None if w is None else i + 1))
+
+        def body(args):
+            lines = ["%%d%d = linalg.index %d : index" % (d, d) for d in range(rank) if d not in taps]
+            for axis in refs:
+                for t, (i, _) in enumerate(refs[axis]):
+                    lines.append("%%a%d_%d = arith.index_cast %s : i64 to index" % (axis, t, args[i]))
+            terms = []
+            # Every combination of one tap per axis: its weight times x there.
+            combos = [[]]
+            for axis in sorted(refs):
+                combos = [c + [(axis, t)] for c in combos for t in range(len(refs[axis]))]
+            for n, combo in enumerate(combos):
+                index = ["%%d%d" % d for d in range(rank)]
+                for axis, t in combo:
+                    index[axis] = "%%a%d_%d" % (axis, t)
+                lines.append("%%x%d = tensor.extract %s[%s] : %s" % (n, x.name, ", ".join(index), x.type))
+                term = "%%x%d" % n
+                for k, (axis, t) in enumerate(combo):
+                    w = refs[axis][t][1]
+                    if w is not None:
+                        lines.append("%%x%d_%d = arith.mulf %s, %s : f32" % (n, k, term, args[w]))
+                        term = "%%x%d_%d" % (n, k)
+                terms.append(term)
+            total = terms[0]
+            for n, term in enumerate(terms[1:]):
+                lines.append("%%s%d = arith.addf %s, %s : f32" % (n, total, term))
+                total = "%%s%d" % n
+            return lines, total
+        return self.generic(tables, shape, body, loc)
+
     def op_Pad(self, node, a):
         x = self.fvalue(node.input[0])
         rank = len(x.shape)
-        if a.get("mode", b"constant") not in (b"constant", "constant"):
-            self.fail("mode %s is not supported (constant only)" % a["mode"].decode())
+        mode = a.get("mode", b"constant")
+        mode = mode.decode() if isinstance(mode, bytes) else mode
+        if mode not in ("constant", "reflect", "edge"):
+            self.fail("mode %s is not supported (constant, reflect, edge)" % mode)
         pads = [int(p) for p in self.constant(node.input[1], "pads")]
         if any(p < 0 for p in pads):
             self.fail("negative pads (cropping) are not supported")
+        if mode != "constant":
+            low, high = pads[:rank], pads[rank:]
+            shape = [n + l + h for n, l, h in zip(x.shape, low, high)]
+            taps = {}
+            for d, (n, l) in enumerate(zip(x.shape, low)):
+                if shape[d] == n:
+                    continue
+                j = np.arange(shape[d]) - l
+                if mode == "edge":
+                    j = np.clip(j, 0, n - 1)
+                elif max(l, high[d]) >= n:
+                    self.fail("reflect padding of %d on an axis of size %d" % (max(l, high[d]), n))
+                else:
+                    j = np.abs(j)
+                    j = np.where(j >= n, 2 * (n - 1) - j, j)
+                taps[d] = [(j, None)]
+            return self.sample(x, shape, taps, node.output[0])
         value = 0.0
         if len(node.input) > 2 and node.input[2]:
             value = float(np.asarray(self.constant(node.input[2], "constant_value")).reshape(-1)[0])
@@ -702,6 +769,71 @@ class Importer:
             x.name, ", ".join(map(str, low)), ", ".join(map(str, high)), args, c, x.type, tensor_str(shape, F32)),
             node.output[0])
         return Value(name, shape, F32)
+
+    def op_Resize(self, node, a):
+        """Nearest and linear resizing of any axes, with the source indices
+        and weights of every output position computed here as the ONNX
+        reference does (float64 coordinates)."""
+        x = self.fvalue(node.input[0])
+        rank = len(x.shape)
+        text = lambda k, default: (a.get(k, default).decode() if isinstance(a.get(k, default), bytes)
+                                   else a.get(k, default))
+        mode = text("mode", "nearest")
+        ctm = text("coordinate_transformation_mode", "half_pixel")
+        nearest = text("nearest_mode", "round_prefer_floor")
+        if mode not in ("nearest", "linear"):
+            self.fail("mode %s is not supported (nearest, linear)" % mode)
+        if ctm not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
+                       "tf_half_pixel_for_nn"):
+            self.fail("coordinate_transformation_mode %s is not supported" % ctm)
+        if a.get("antialias", 0) or "axes" in a or text("keep_aspect_ratio_policy", "stretch") != "stretch":
+            self.fail("antialias, axes and keep_aspect_ratio_policy are not supported")
+        shape = self.out_shape(node)
+        scales = None
+        if len(node.input) > 2 and node.input[2] and node.input[2] in self.constants:
+            scales = np.asarray(self.constant(node.input[2], "scales"), dtype=np.float64).reshape(-1)
+            if scales.size == 0:
+                scales = None
+        if scales is None:
+            scales = np.array([m / n for m, n in zip(shape, x.shape)], dtype=np.float64)
+        taps = {}
+        for d in range(rank):
+            n, m, s = x.shape[d], shape[d], scales[d]
+            if n == m and s == 1:
+                continue
+            i = np.arange(m, dtype=np.float64)
+            if ctm == "half_pixel":
+                c = (i + 0.5) / s - 0.5
+            elif ctm == "pytorch_half_pixel":
+                c = (i + 0.5) / s - 0.5 if m > 1 else np.zeros(m)
+            elif ctm == "align_corners":
+                # The resized length is n * scale, unrounded, as in ONNX.
+                c = i * (n - 1) / (n * s - 1) if n * s > 1 else np.zeros(m)
+            elif ctm == "asymmetric":
+                c = i / s
+            else:
+                c = (i + 0.5) / s
+            if mode == "nearest":
+                if nearest == "round_prefer_floor":
+                    j = np.where(c == np.floor(c) + 0.5, np.floor(c), np.round(c))
+                elif nearest == "round_prefer_ceil":
+                    j = np.where(c == np.floor(c) + 0.5, np.ceil(c), np.round(c))
+                elif nearest == "floor":
+                    j = np.floor(c)
+                elif nearest == "ceil":
+                    j = np.ceil(c)
+                else:
+                    self.fail("nearest_mode %s is not supported" % nearest)
+                taps[d] = [(np.clip(j, 0, n - 1).astype(np.int64), None)]
+            else:
+                c = np.clip(c, 0, n - 1)
+                lo = np.floor(c)
+                frac = c - lo
+                taps[d] = [(lo.astype(np.int64), 1 - frac),
+                           (np.minimum(lo + 1, n - 1).astype(np.int64), frac)]
+        if not taps:
+            return x
+        return self.sample(x, shape, taps, node.output[0])
 
     def op_Conv(self, node, a):
         x, w = self.fvalue(node.input[0]), self.value(node.input[1])
@@ -726,6 +858,76 @@ class Importer:
             self.fail("group %d is neither 1 nor depthwise" % group)
         if len(node.input) > 2 and node.input[2]:
             y = self.add_bias(y, self.fvalue(node.input[2]), 1, node.output[0] + ".bias")
+        return y
+
+    def op_ConvTranspose(self, node, a):
+        """The equivalent convolution: the input with stride - 1 zeros
+        between its elements, padded by dilation * (k - 1) less the pads
+        (cropped where that is negative), convolved at stride 1 with the
+        weights [C, F/g, KH, KW] flipped and swapped to [F, C/g, KH, KW]. A
+        2-D convolution with constant weights, which the quantizer takes."""
+        x = self.fvalue(node.input[0])
+        if len(x.shape) != 4:
+            self.fail("only 2-D transposed convolutions are supported")
+        if node.input[1] not in self.constants:
+            self.fail("weights must be a constant")
+        w = np.asarray(self.constants[node.input[1]], dtype=np.float32)
+        group = a.get("group", 1)
+        C, H, W = x.shape[1:]
+        kernel = list(w.shape[2:])
+        strides = list(a.get("strides", [1, 1]))
+        dilations = list(a.get("dilations", [1, 1]))
+        extra = list(a.get("output_padding", [0, 0]))
+        full = [st * (n - 1) + e + (k - 1) * d + 1
+                for n, k, st, d, e in zip((H, W), kernel, strides, dilations, extra)]
+        auto = a.get("auto_pad", b"NOTSET")
+        auto = auto.decode() if isinstance(auto, bytes) else auto
+        if "output_shape" in a or auto in ("SAME_UPPER", "SAME_LOWER"):
+            out = list(a["output_shape"])[-2:] if "output_shape" in a else \
+                [n * st for n, st in zip((H, W), strides)]
+            total = [f - o for f, o in zip(full, out)]
+            if auto == "SAME_UPPER":
+                begin, end = [t // 2 for t in total], [t - t // 2 for t in total]
+            else:
+                begin, end = [t - t // 2 for t in total], [t // 2 for t in total]
+            pads = begin + end
+        elif auto == "VALID":
+            pads = [0, 0, 0, 0]
+        else:
+            pads = list(a.get("pads", [0, 0, 0, 0]))
+        if group == 1:
+            wt = w.transpose(1, 0, 2, 3)[:, :, ::-1, ::-1]
+            conv = "linalg.conv_2d_nchw_fchw"
+        elif group == C and w.shape[1] == 1:
+            wt = w[:, 0, ::-1, ::-1]
+            conv = "linalg.depthwise_conv_2d_nchw_chw"
+        else:
+            self.fail("group %d is neither 1 nor depthwise" % group)
+        loc = node.output[0]
+        if strides != [1, 1]:
+            up = [x.shape[0], C, strides[0] * (H - 1) + 1, strides[1] * (W - 1) + 1]
+            zeros = self.fill(up, 0.0)
+            x = Value(self.emit("tensor.insert_slice %s into %s[0, 0, 0, 0] [%s] [1, 1, %d, %d] : %s into %s" % (
+                x.name, zeros, ", ".join(map(str, x.shape)), strides[0], strides[1], x.type,
+                tensor_str(up, F32)), loc + ".upsample"), up, F32)
+        grow = [(k - 1) * d for k, d in zip(kernel, dilations)]
+        low = [g - p for g, p in zip(grow, pads[:2])]
+        high = [g - p + e for g, p, e in zip(grow, pads[2:], extra)]
+        if any(v < 0 for v in low + high):
+            offsets = [max(0, -v) for v in low]
+            sizes = [n - max(0, -l) - max(0, -h) for n, l, h in zip(x.shape[2:], low, high)]
+            shape = x.shape[:2] + sizes
+            x = Value(self.emit("tensor.extract_slice %s[0, 0, %d, %d] [%s] [1, 1, 1, 1] : %s to %s" % (
+                x.name, offsets[0], offsets[1], ", ".join(map(str, shape)), x.type, tensor_str(shape, F32)),
+                loc + ".crop"), shape, F32)
+            low, high = [max(0, v) for v in low], [max(0, v) for v in high]
+        xp = self.pad_nchw(x, [low[0], low[1], high[0], high[1]], 0.0, loc + ".pad")
+        shape = self.out_shape(node)
+        attrs = "{dilations = dense<[%d, %d]> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>} " % tuple(dilations)
+        y = self.named(conv, [xp, self.const(np.ascontiguousarray(wt))], self.fill(shape, 0.0), shape, loc,
+                       attrs)
+        if len(node.input) > 2 and node.input[2]:
+            y = self.add_bias(y, self.fvalue(node.input[2]), 1, loc + ".bias")
         return y
 
     def pool_attrs(self, node, a, x):

@@ -1,16 +1,16 @@
 """Graph rewrites before import: what the importer supports, reached from
 the forms exporters write.
 
-1-D convolution and pooling (audio and sequence models) become their 2-D
-forms on a height of 1: Unsqueeze the input (and the conv's weights) at
-axis 2, widen the attributes, Squeeze the result. The importer, the
-quantizer and the int8 kernels then see an ordinary 2-D op.
+1-D convolution, transposed convolution and pooling (audio and sequence
+models) become their 2-D forms on a height of 1: Unsqueeze the input (and
+the weights) at axis 2, widen the attributes, Squeeze the result. The
+importer, the quantizer and the int8 kernels then see an ordinary 2-D op.
 """
 
 import numpy as np
 from onnx import helper, numpy_helper
 
-SPATIAL_OPS = ("Conv", "MaxPool", "AveragePool")
+SPATIAL_OPS = ("Conv", "ConvTranspose", "MaxPool", "AveragePool")
 
 
 def _rank(model, name):
@@ -28,8 +28,10 @@ def _widen(attrs):
     out = []
     for a in attrs:
         value = helper.get_attribute_value(a)
-        if a.name in ("kernel_shape", "strides", "dilations"):
+        if a.name in ("kernel_shape", "strides", "dilations", "output_padding"):
             out.append(helper.make_attribute(a.name, [1] + list(value)))
+        elif a.name == "output_shape":
+            out.append(helper.make_attribute(a.name, [1] + list(value)[-1:]))
         elif a.name == "pads":
             out.append(helper.make_attribute(a.name, [0, value[0], 0, value[1]]))
         else:
@@ -38,7 +40,8 @@ def _widen(attrs):
 
 
 def conv_1d_as_2d(model):
-    """`model` (shapes inferred) with 1-D Conv/MaxPool/AveragePool as 2-D."""
+    """`model` (shapes inferred) with 1-D Conv/ConvTranspose/MaxPool/AveragePool
+    as 2-D."""
     graph = model.graph
     axes = graph.name + ".unit_height_axis"
     nodes, changed = [], False
@@ -49,7 +52,7 @@ def conv_1d_as_2d(model):
             continue
         changed = True
         inputs = list(node.input)
-        lifted = [0, 1] if node.op_type == "Conv" else [0]
+        lifted = [0, 1] if node.op_type in ("Conv", "ConvTranspose") else [0]
         for i in lifted:
             name = "%s.2d" % inputs[i]
             nodes.append(helper.make_node("Unsqueeze", [inputs[i], axes], [name]))

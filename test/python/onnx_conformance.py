@@ -31,6 +31,9 @@ PARAMS = {
     "BatchNormalization": [1, 2, 3, 4],
     # Slice's starts, ends, axes and steps; the axes of opset-13 reductions.
     "Slice": [1, 2, 3, 4], "ReduceSum": [1], "Split": [1], "Pad": [1, 2],
+    "Resize": [1, 2, 3],
+    # Exported transposed convolutions carry their weights as initializers.
+    "ConvTranspose": [1, 2],
 }
 QUANTIZATION_OPS = {"QuantizeLinear", "DequantizeLinear", "QLinearMatMul", "QLinearConv", "MatMulInteger",
                     "ConvInteger", "DynamicQuantizeLinear"}
@@ -39,7 +42,7 @@ FLOAT_OPS = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "MaxPool", 
              "Softmax", "Sigmoid", "Neg", "Abs", "Exp", "Log", "Sqrt", "Erf", "Tanh", "Reciprocal",
              "LeakyRelu", "HardSigmoid", "HardSwish", "Pow", "ReduceMean", "ReduceSum", "ReduceMax",
              "ReduceMin", "Slice", "Squeeze", "Unsqueeze", "LogSoftmax", "PRelu", "Elu", "Softplus",
-             "Split", "Pad"]
+             "Split", "Pad", "Resize", "ConvTranspose"]
 
 
 def load(test):

@@ -252,11 +252,34 @@ def test_1d_convolution_and_pooling(tmp_path):
     np.testing.assert_allclose(tools.run(str(path), x)[0], want, rtol=1e-5, atol=1e-5)
 
 
+def test_reflect_and_edge_padding(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((2, 3, 4, 5)).astype(np.float32)
+    pads = [0, 1, 3, 0, 0, 2, 1, 4]
+    for mode in ("reflect", "edge"):
+        node = helper.make_node("Pad", ["x", "pads"], ["y"], name="pad", mode=mode)
+        g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                              initializer=[numpy_helper.from_array(np.array(pads, np.int64), "pads")])
+        path = tmp_path / ("%s.mlir" % mode)
+        path.write_text(import_model(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])))
+        want = np.pad(x, list(zip(pads[:4], pads[4:])), mode=mode)
+        np.testing.assert_array_equal(tools.run(str(path), x[None])[0][0], want)
+    # Reflection cannot reach past the far edge.
+    node = helper.make_node("Pad", ["x", "pads"], ["y"], name="pad", mode="reflect")
+    g = helper.make_graph([node], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, x.shape)],
+                          [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                          initializer=[numpy_helper.from_array(np.array([0, 0, 0, 5] + [0] * 4, np.int64),
+                                                               "pads")])
+    with pytest.raises(OnnxImportError, match="reflect padding of 5 on an axis of size 5"):
+        import_model(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]))
+
+
 def test_refusals_name_the_cause():
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
     pads = numpy_helper.from_array(np.array([0, 1, 0, 1], np.int64), "pads")
-    for attrs, message in (({"mode": "reflect"}, "mode reflect is not supported"),):
+    for attrs, message in (({"mode": "wrap"}, "mode wrap is not supported"),):
         node = helper.make_node("Pad", ["x", "pads"], ["y"], name="pad", **attrs)
         model = helper.make_model(helper.make_graph([node], "g", [x], [y], initializer=[pads]),
                                   opset_imports=[helper.make_opsetid("", 13)])

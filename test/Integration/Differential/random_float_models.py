@@ -1,12 +1,12 @@
 """Differential testing of random float models and their quantized forms.
 
 Builds random ONNX float models (conv with strides, padding, groups and
-depthwise; relu, relu6 and unary functions (sigmoid, swish, tanh,
-hard-swish, leaky ReLU, ELU, GELU); max pooling with and without
--inf padding, average pooling; squeeze-and-excitation (a broadcast
-product); residual add; channel concat; global pooling,
-a dense layer and sometimes a softmax), imports them, calibrates and
-quantizes
+depthwise; transposed conv (stride 2, depthwise or not); relu, relu6 and
+unary functions (sigmoid, swish, tanh, hard-swish, leaky ReLU, ELU, GELU);
+max pooling with and without -inf padding, average pooling;
+squeeze-and-excitation (a broadcast product); residual add; channel concat;
+global pooling, a dense layer and sometimes a softmax), imports them,
+calibrates and quantizes
 them, and runs both the float and the int8 model through every path: the
 JIT (quant-run) and, with --aot, quant-compile objects for x86_64 and for
 aarch64 under qemu. All paths must agree bit for bit; the int8 model must
@@ -73,6 +73,20 @@ class Builder:
             y = self.unary(y)
         return y, f, oh, ow
 
+    def conv_transpose(self, x, c, h, w):
+        """A decoder's upsampling: stride 2, sometimes depthwise, with
+        output_padding, then ReLU."""
+        r = self.r
+        depthwise = c > 1 and r.rand() < 0.3
+        f = c if depthwise else int(r.randint(1, 5))
+        k, pad, extra = int(r.choice([2, 3, 4])), int(r.randint(0, 2)), int(r.randint(0, 2))
+        wt = r.randn(c, 1 if depthwise else f, k, k) / k
+        y = self.node("ConvTranspose", [x, self.const(wt), self.const(r.randn(f) * 0.1)],
+                      kernel_shape=[k, k], strides=[2, 2], pads=[pad] * 4,
+                      output_padding=[extra, extra], group=c if depthwise else 1)
+        oh, ow = (2 * (n - 1) + extra + k - 2 * pad for n in (h, w))
+        return self.node("Relu", [y]), f, oh, ow
+
     def squeeze_excite(self, x, c):
         """MobileNetV3's channel attention: x times a per-channel gate
         computed from its global average, broadcast over H and W."""
@@ -131,9 +145,11 @@ def random_model(rng):
             # ResNet's stem pool: -inf padding, never calibration data.
             cur = b.node("MaxPool", [cur], kernel_shape=[3, 3], strides=[2, 2], pads=[1, 1, 1, 1])
             hh, ww = (hh - 1) // 2 + 1, (ww - 1) // 2 + 1
-        elif choice < 0.74:
+        elif choice < 0.7:
             cur = b.node("AveragePool", [cur], kernel_shape=[2, 2], strides=[2, 2])
             hh, ww = hh // 2, ww // 2
+        elif choice < 0.74:
+            cur, cc, hh, ww = b.conv_transpose(cur, cc, hh, ww)
         elif choice < 0.8:
             cur = b.squeeze_excite(cur, cc)
         elif skip and skip[1:] == (cc, hh, ww):

@@ -166,6 +166,7 @@ private:
   bool dispatch(Operation *op);
   LogicalResult quantize(FakeQuantOp op);
   LogicalResult quantize(tensor::PadOp op);
+  LogicalResult quantize(tensor::InsertSliceOp op);
   LogicalResult quantize(tensor::ConcatOp op);
   LogicalResult quantize(tensor::ExpandShapeOp op) { return relayout(op); }
   LogicalResult quantize(tensor::CollapseShapeOp op) { return relayout(op); }
@@ -180,6 +181,9 @@ private:
   LogicalResult quantize(const ElementwiseUnary &u, Value q);
   Value broadcastStorage(Value q, AffineMap map, ArrayRef<int64_t> shape,
                          Location loc);
+  Value
+  onStorage(Operation *op, Value q,
+            function_ref<Value(Value ints, Value zp, Type storage)> build);
   /// A layout op (reshape, slice) on the quantized input: same parameters.
   LogicalResult relayout(Operation *op);
 
@@ -435,15 +439,15 @@ Value Quantizer::emitTail(Value q, ArrayRef<Operation *> tail) {
 //===----------------------------------------------------------------------===//
 
 bool Quantizer::dispatch(Operation *op) {
-  bool taken =
-      llvm::TypeSwitch<Operation *, bool>(op)
-          .Case<FakeQuantOp, tensor::PadOp, tensor::ConcatOp,
-                tensor::ExpandShapeOp, tensor::CollapseShapeOp,
-                tensor::ExtractSliceOp, linalg::TransposeOp>([&](auto op) {
-            (void)quantize(op);
-            return true;
-          })
-          .Default(false);
+  bool taken = llvm::TypeSwitch<Operation *, bool>(op)
+                   .Case<FakeQuantOp, tensor::PadOp, tensor::InsertSliceOp,
+                         tensor::ConcatOp, tensor::ExpandShapeOp,
+                         tensor::CollapseShapeOp, tensor::ExtractSliceOp,
+                         linalg::TransposeOp>([&](auto op) {
+                     (void)quantize(op);
+                     return true;
+                   })
+                   .Default(false);
   if (taken)
     return true;
   if (FailureOr<FloatContraction> c = matchFloatContraction(rewriter, op);
@@ -860,31 +864,63 @@ LogicalResult Quantizer::quantize(const SumPool &pool) {
   return success();
 }
 
+/// Rebuilds a data-movement op that fills with real 0 on the stored
+/// integers of the per-tensor quantized `q`, filling with its zero point:
+/// `build(ints, zp)` makes the op on storage; the result keeps q's
+/// parameters.
+Value Quantizer::onStorage(
+    Operation *op, Value q,
+    function_ref<Value(Value ints, Value zp, Type storage)> build) {
+  auto type = cast<RankedTensorType>(q.getType());
+  auto element = dyn_cast<quant::UniformQuantizedType>(type.getElementType());
+  if (!element)
+    return {};
+  rewriter.setInsertionPoint(op);
+  Location loc = op->getLoc();
+  Type storage = element.getStorageType();
+  Value ints =
+      quant::StorageCastOp::create(rewriter, loc, type.clone(storage), q);
+  Value zp = arith::ConstantOp::create(
+      rewriter, loc, IntegerAttr::get(storage, element.getZeroPoint()));
+  Value moved = build(ints, zp, storage);
+  Value out = quant::StorageCastOp::create(
+      rewriter, loc, cast<RankedTensorType>(moved.getType()).clone(element),
+      moved);
+  map(op->getResult(0), out);
+  markHandled(op);
+  return out;
+}
+
 /// A zero pad of a quantized tensor pads its storage with the zero point.
 LogicalResult Quantizer::quantize(tensor::PadOp op) {
   Value q = quantized.lookup(op.getSource());
   Value cst = op.getConstantPaddingValue();
   if (!q || !cst || scalarConstant(cst) != 0.0)
     return failure();
-  auto type = cast<RankedTensorType>(q.getType());
-  auto element = dyn_cast<quant::UniformQuantizedType>(type.getElementType());
-  if (!element)
+  return success(onStorage(op, q, [&](Value ints, Value zp, Type storage) {
+    return tensor::PadOp::create(rewriter, op.getLoc(),
+                                 op.getResultType().clone(storage), ints,
+                                 op.getMixedLowPad(), op.getMixedHighPad(), zp)
+        .getResult();
+  }));
+}
+
+/// A quantized tensor inserted into zeros (a transposed convolution's
+/// spread input) is inserted on its storage into the zero point.
+LogicalResult Quantizer::quantize(tensor::InsertSliceOp op) {
+  Value q = quantized.lookup(op.getSource());
+  if (!q || !isZeroFill(op.getDest()))
     return failure();
-  rewriter.setInsertionPoint(op);
-  Location loc = op.getLoc();
-  Type storage = element.getStorageType();
-  Value ints =
-      quant::StorageCastOp::create(rewriter, loc, type.clone(storage), q);
-  Value zp = arith::ConstantOp::create(
-      rewriter, loc, IntegerAttr::get(storage, element.getZeroPoint()));
-  auto padded = tensor::PadOp::create(
-      rewriter, loc, op.getResultType().clone(storage), ints,
-      op.getMixedLowPad(), op.getMixedHighPad(), zp);
-  Value out = quant::StorageCastOp::create(
-      rewriter, loc, op.getResultType().clone(element), padded);
-  map(op.getResult(), out);
-  markHandled(op);
-  return success();
+  return success(onStorage(op, q, [&](Value ints, Value zp, Type storage) {
+    Location loc = op.getLoc();
+    Value init = tensor::EmptyOp::create(rewriter, loc,
+                                         op.getDestType().getShape(), storage);
+    Value fill = linalg::FillOp::create(rewriter, loc, zp, init).getResult(0);
+    return tensor::InsertSliceOp::create(
+               rewriter, loc, ints, fill, op.getMixedOffsets(),
+               op.getMixedSizes(), op.getMixedStrides())
+        .getResult();
+  }));
 }
 
 LogicalResult Quantizer::quantize(const MaxPool &pool) {

@@ -78,7 +78,8 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
       uses is composed) become one `qnn.table` computed at compile time;
     - elementwise add and mul of activations (one of them possibly read
       through a broadcast, copied to full size on its stored integers), max
-      pooling, and layout ops
+      pooling, zero padding and insertion into zeros (on stored integers,
+      with the zero point), and layout ops
       (`tensor.expand_shape`, `tensor.collapse_shape`, `linalg.transpose`)
       and `tensor.concat`; layout ops and max pooling keep their input's
       parameters;
