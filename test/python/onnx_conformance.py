@@ -65,6 +65,9 @@ def freeze_params(model, inputs):
     for vi, value in zip(graph_inputs, inputs):
         if vi.name in params:
             model.graph.initializer.append(numpy_helper.from_array(value, vi.name))
+            # Before IR version 4 every initializer is also a graph input.
+            if model.ir_version < 4:
+                model.graph.input.append(vi)
         else:
             model.graph.input.append(vi)
             data.append(value)
