@@ -425,6 +425,31 @@ static SmallVector<int64_t> attrValues(DenseIntElementsAttr attr) {
   return llvm::to_vector(attr.getValues<int64_t>());
 }
 
+namespace {
+/// The indexing maps of a matmul over loops (B..., M, N, K) with a result of
+/// `rank` >= 2 dimensions: lhs (B..., M, K), rhs (B..., K, N), out
+/// (B..., M, N).
+struct MatmulMaps {
+  AffineMap lhs, rhs, out;
+  MatmulMaps(unsigned rank, MLIRContext *ctx) {
+    auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> l, r, o;
+    for (unsigned i = 0; i + 2 < rank; ++i) {
+      l.push_back(d(i));
+      r.push_back(d(i));
+    }
+    l.append({d(rank - 2), d(rank)});
+    r.append({d(rank), d(rank - 1)});
+    for (unsigned i = 0; i < rank; ++i)
+      o.push_back(d(i));
+    lhs = AffineMap::get(rank + 1, 0, l, ctx);
+    rhs = AffineMap::get(rank + 1, 0, r, ctx);
+    out = AffineMap::get(rank + 1, 0, o, ctx);
+  }
+  SmallVector<AffineMap> all() const { return {lhs, rhs, out}; }
+};
+} // namespace
+
 FailureOr<FloatContraction> qnn::matchFloatContraction(RewriterBase &rewriter,
                                                        Operation *op) {
   auto generic = dyn_cast<linalg::GenericOp>(op);
@@ -488,20 +513,13 @@ FailureOr<FloatContraction> qnn::matchFloatContraction(RewriterBase &rewriter,
       })
       .Case([&](linalg::GenericOp) -> FailureOr<FloatContraction> {
         // A linear layer on [B..., M, K] activations (ONNX MatMul of rank
-        // above 2 with 2-D weights): loops B..., M, N, K.
+        // above 2 with 2-D weights).
         SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
         unsigned rank = maps[2].getNumResults(), k = rank;
         auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-        SmallVector<AffineExpr> lhs, out;
-        for (unsigned i = 0; i + 1 < rank; ++i)
-          lhs.push_back(d(i));
-        lhs.push_back(d(k));
-        for (unsigned i = 0; i < rank; ++i)
-          out.push_back(d(i));
         if (rank < 2 || generic.getNumLoops() != rank + 1 ||
-            generic.getNumReductionLoops() != 1 ||
-            maps[0] != AffineMap::get(rank + 1, 0, lhs, ctx) ||
-            maps[2] != AffineMap::get(rank + 1, 0, out, ctx))
+            maps[0] != MatmulMaps(rank, ctx).lhs ||
+            maps[2] != MatmulMaps(rank, ctx).out)
           return rewriter.notifyMatchFailure(
               op, "a contraction that is not a linear layer on [..., M, K]");
         if (maps[1] == AffineMap::get(rank + 1, 0, {d(rank - 1), d(k)}, ctx)) {
@@ -588,24 +606,10 @@ FailureOr<ActivationMatmul> qnn::matchActivationMatmul(RewriterBase &rewriter,
   if (auto fq = rhs.getDefiningOp<FakeQuantOp>();
       constantFloats(fq ? fq.getInput() : rhs))
     return failure();
-  // Loops B..., M, N, K: lhs (B..., M, K), rhs (B..., K, N), out (B..., M, N).
   SmallVector<AffineMap> maps = linalgOp.getIndexingMapsArray();
-  MLIRContext *ctx = op->getContext();
-  unsigned rank = maps[2].getNumResults(), k = rank;
-  auto d = [&](unsigned i) { return getAffineDimExpr(i, ctx); };
-  SmallVector<AffineExpr> l, r, o;
-  for (unsigned i = 0; i + 2 < rank; ++i) {
-    l.push_back(d(i));
-    r.push_back(d(i));
-  }
-  l.append({d(rank - 2), d(k)});
-  r.append({d(k), d(rank - 1)});
-  for (unsigned i = 0; i < rank; ++i)
-    o.push_back(d(i));
+  unsigned rank = maps[2].getNumResults();
   if (rank < 2 || linalgOp.getNumLoops() != rank + 1 ||
-      maps[0] != AffineMap::get(rank + 1, 0, l, ctx) ||
-      maps[1] != AffineMap::get(rank + 1, 0, r, ctx) ||
-      maps[2] != AffineMap::get(rank + 1, 0, o, ctx))
+      maps != MatmulMaps(rank, op->getContext()).all())
     return rewriter.notifyMatchFailure(
         op, "a product of two activations that is not [B..., M, K] x "
             "[B..., K, N]");

@@ -179,6 +179,15 @@ private:
   LogicalResult quantize(Operation *op, const Clamp &c);
   LogicalResult quantize(Operation *op, const ElementwiseBinary &e);
   LogicalResult quantize(const ElementwiseUnary &u, Value q);
+  /// The two operands of an op on activations, quantized, and the type of
+  /// its result (after the clamps and reshapes `tail` that follow it).
+  struct TwoActivations {
+    Value lhs, rhs;
+    SmallVector<Operation *> tail;
+    quant::UniformQuantizedType out;
+  };
+  FailureOr<TwoActivations> quantizeOperands(Operation *op, Value lhs,
+                                             Value rhs);
   Value broadcastStorage(Value q, AffineMap map, ArrayRef<int64_t> shape,
                          Location loc);
   Value
@@ -654,31 +663,41 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
 
 /// Both operands quantized per tensor, no bias: qnn.matmul with a
 /// non-constant right-hand side.
-LogicalResult Quantizer::quantize(const ActivationMatmul &m) {
-  Operation *op = m.op;
-  Value lhs = getQuantized(m.lhs, op);
-  Value rhs = lhs ? getQuantized(m.rhs, op) : Value();
-  if (!lhs || !rhs)
+FailureOr<Quantizer::TwoActivations>
+Quantizer::quantizeOperands(Operation *op, Value lhs, Value rhs) {
+  TwoActivations t;
+  t.lhs = getQuantized(lhs, op);
+  t.rhs = t.lhs ? getQuantized(rhs, op) : Value();
+  if (!t.lhs || !t.rhs)
     return failure();
-  SmallVector<Operation *> tail;
-  Value final = followTail(op->getResult(0), tail);
+  Value final = followTail(op->getResult(0), t.tail);
   FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
   if (failed(outType))
     return failure();
-  if (!representable(activationScale(lhs) * activationScale(rhs) /
-                     outType->getScale()))
+  t.out = *outType;
+  return t;
+}
+
+LogicalResult Quantizer::quantize(const ActivationMatmul &m) {
+  Operation *op = m.op;
+  FailureOr<TwoActivations> t = quantizeOperands(op, m.lhs, m.rhs);
+  if (failed(t))
+    return failure();
+  if (!representable(activationScale(t->lhs) * activationScale(t->rhs) /
+                     t->out.getScale()))
     return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
   auto qop = MatmulOp::create(
-      rewriter, op->getLoc(), quantTensor(op->getResult(0), *outType), lhs, rhs,
-      Value(), RoundingModeAttr::get(func.getContext(), options.rounding));
+      rewriter, op->getLoc(), quantTensor(op->getResult(0), t->out), t->lhs,
+      t->rhs, Value(),
+      RoundingModeAttr::get(func.getContext(), options.rounding));
   if (failed(mlir::verify(qop))) {
     qop->erase();
     return keepFloat(op, "the qnn op does not verify (see above)");
   }
   map(op->getResult(0), qop);
   markHandled(op);
-  emitTail(qop, tail);
+  emitTail(qop, t->tail);
   return success();
 }
 
@@ -709,23 +728,18 @@ Value Quantizer::broadcastStorage(Value q, AffineMap map,
 LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
   if (e.kind != ElementwiseBinary::Add && e.kind != ElementwiseBinary::Mul)
     return keepFloat(op, "only add and mul of two activations are quantized");
-  Value lhs = getQuantized(e.x, op);
-  Value rhs = lhs ? getQuantized(e.other, op) : Value();
-  if (!lhs || !rhs)
+  FailureOr<TwoActivations> t = quantizeOperands(op, e.x, e.other);
+  if (failed(t))
     return failure();
-  SmallVector<Operation *> tail;
-  Value final = followTail(op->getResult(0), tail);
-  FailureOr<quant::UniformQuantizedType> outType = activationType(final, op);
-  if (failed(outType))
-    return failure();
+  Value lhs = t->lhs, rhs = t->rhs;
   double a = activationScale(lhs), b = activationScale(rhs),
-         out = outType->getScale();
+         out = t->out.getScale();
   if (!representable(e.kind == ElementwiseBinary::Add
                          ? SmallVector<double>{a / out, b / out}
                          : SmallVector<double>{a * b / out}))
     return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
-  auto type = quantTensor(op->getResult(0), *outType);
+  auto type = quantTensor(op->getResult(0), t->out);
   if (e.otherMap && !e.otherMap.isIdentity())
     rhs = broadcastStorage(rhs, e.otherMap, type.getShape(), op->getLoc());
   auto mode = RoundingModeAttr::get(func.getContext(), options.rounding);
@@ -736,7 +750,7 @@ LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
                       .getResult();
   map(op->getResult(0), q);
   markHandled(op);
-  emitTail(q, tail);
+  emitTail(q, t->tail);
   return success();
 }
 
