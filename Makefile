@@ -45,8 +45,8 @@ bench: build
 # int8 (FX, onednn engine: Debian's torch has no fbgemm) and ONNX Runtime
 # fp32 and QDQ int8, 1 thread (docs/Codegen.md); needs python3-torch,
 # python3-torchvision and npm.
-# BENCH_MODELS=resnet18,mobilenet_v2,resnet50 widens it.
-BENCH_MODELS ?= resnet18,mobilenet_v2,mobilenet_v3_small
+# BENCH_MODELS=...,resnet50 widens it (any torchvision model name).
+BENCH_MODELS ?= resnet18,mobilenet_v2,mobilenet_v3_small,transformer_encoder
 ORT_NODE = $(BUILD)/npm/node_modules/onnxruntime-node
 bench-models: build $(ORT_NODE)
 	/usr/bin/python3 bench/models.py $(BUILD) $(BUILD)/bench-models --models $(BENCH_MODELS) \

@@ -37,7 +37,7 @@ def main():
     rows = []
     for name in MODELS:
         base = os.path.join(args.work, name)
-        export_onnx(torchvision_model(name, args.size), args.size, base + ".onnx")
+        export_onnx(torchvision_model(name, args.size), (1, 3, args.size, args.size), base + ".onnx")
         rng = np.random.default_rng(1)
         shape = (1, 3, args.size, args.size)
         np.save(base + ".calib.npy", rng.standard_normal((16,) + shape, dtype=np.float32))

@@ -1,23 +1,24 @@
-"""Whole models by the documented flow, against PyTorch on the same machine:
-`make bench-models`.
+"""Whole models by the documented flow, against PyTorch and ONNX Runtime on
+the same machine: `make bench-models`.
 
-Each torchvision model (bench/zoo.py: random weights, BatchNorm statistics)
-is exported to ONNX, imported, calibrated on 16 samples, quantized with the
-default pipeline and compiled with `quant-compile --emit=exe`, every step a
-tool run whose time and peak RSS are recorded. Latency is that of the
-executables in a fresh process, one thread, one sample per call: the mean
-of `--repeat` calls, the first (cold) one included, default allocator
-settings. PyTorch's is the median of as many calls after one warm-up.
-PyTorch 1.13 runs float (eager) and int8 (FX post-training static
-quantization, calibrated on the same 16 samples, on the first of fbgemm,
-onednn and qnnpack its build supports: Debian's has no fbgemm),
-each in a process of its own, one thread. ONNX Runtime (npm's
-onnxruntime-node, CPU provider, one thread, all graph optimizations) runs
-the exported float model and a QDQ int8 model written by bench/qdq.py from
-the same calibration statistics; its latency is the median after a warm-up. SQNR is each int8 model's output
-against its own float model over 8 further samples.
+Each model (bench/zoo.py: torchvision CNNs with random weights and
+BatchNorm statistics, a transformer encoder) is exported to ONNX, imported,
+calibrated on 16 samples, quantized with the default pipeline and compiled
+with `quant-compile --emit=exe`, every step a tool run whose time and peak
+RSS are recorded. Latency is that of the executables in a fresh process,
+one thread, one sample per call: the mean of `--repeat` calls, the first
+(cold) one included, default allocator settings. PyTorch 1.13 runs float
+(eager) and int8 (FX post-training static quantization calibrated on the
+same 16 samples, on the first of fbgemm, onednn and qnnpack its build
+supports: Debian's has no fbgemm; the transformer's int8 is dynamic
+quantization of its Linear layers), each in a process of its own, one
+thread. ONNX Runtime (npm's onnxruntime-node, CPU provider, one thread, all
+graph optimizations) runs the exported float model and a QDQ int8 model
+written by bench/qdq.py from the same calibration statistics. Peers'
+latencies are the median of as many calls after one warm-up. SQNR is each
+int8 model's output against its own float model over 8 further samples.
 
-Usage: models.py BUILD_DIR WORK_DIR [--models resnet18,mobilenet_v2] [--size 224]
+Usage: models.py BUILD_DIR WORK_DIR [--models resnet18,transformer_encoder,...] [--size 224]
                  [--ort NODE_MODULES]
 """
 import argparse
@@ -31,7 +32,7 @@ import time
 import numpy as np
 
 from qdq import write_qdq
-from zoo import export_onnx, torch_modules, torchvision_model
+from zoo import TRANSFORMER, export_onnx, torch_modules, zoo_model
 
 CALIBRATION, TEST = 16, 8
 
@@ -77,7 +78,7 @@ def torch_peer(args):
     from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
     torch.set_num_threads(1)
     base = os.path.join(args.work, args.model)
-    model = torchvision_model(args.model, args.size)
+    model, _ = zoo_model(args.model, args.size)
     calib = torch.from_numpy(np.load(base + ".calib.npy"))
     test = torch.from_numpy(np.load(base + ".test.npy"))
     with torch.no_grad():
@@ -86,6 +87,12 @@ def torch_peer(args):
             engine = next(e for e in ("fbgemm", "onednn", "qnnpack")
                           if e in torch.backends.quantized.supported_engines)
             torch.backends.quantized.engine = engine
+        if args.peer == "int8" and args.model == TRANSFORMER:
+            # PyTorch's recipe for transformers: int8 Linear layers with
+            # activations quantized per call (FX cannot trace attention).
+            model = torch.ao.quantization.quantize_dynamic(model, {torch.nn.Linear})
+            engine += ", dynamic"
+        elif args.peer == "int8":
             model = prepare_fx(model, get_default_qconfig_mapping(engine), (calib[0],))
             for x in calib:
                 model(x)
@@ -124,13 +131,13 @@ def executable_ms(exe, sample, repeat):
 
 def bench_model(name, args, bin_dir, env):
     base = os.path.join(args.work, name)
-    export_onnx(torchvision_model(name, args.size), args.size, base + ".onnx")
+    model, shape = zoo_model(name, args.size)
+    export_onnx(model, shape, base + ".onnx")
     rng = np.random.default_rng(1)
-    shape = (1, 3, args.size, args.size)
     np.save(base + ".calib.npy", rng.standard_normal((CALIBRATION,) + shape, dtype=np.float32))
     np.save(base + ".test.npy", rng.standard_normal((TEST,) + shape, dtype=np.float32))
     np.save(base + ".one.npy", np.load(base + ".test.npy")[:1])
-    row = {"model": "%s %dx%d" % (name, args.size, args.size)}
+    row = {"model": "%s %s" % (name, "x".join(map(str, shape[1:] if shape[0] == 1 else shape)))}
     steps = [
         ("import", [sys.executable, "-m", "qmlir", "import", base + ".onnx", "-o",
                     base + ".mlir"]),
@@ -181,7 +188,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("build")
     parser.add_argument("work")
-    parser.add_argument("--models", default="resnet18,mobilenet_v2")
+    parser.add_argument("--models", default="resnet18,mobilenet_v2,mobilenet_v3_small,transformer_encoder")
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--peer", choices=["float", "int8"])
@@ -203,7 +210,7 @@ def main():
                QMLIR_BIN=bin_dir)
     rows = [bench_model(name, args, bin_dir, env) for name in args.models.split(",")]
     print("Latency per sample, 1 thread (ms); speed-ups are peer time / qmlir int8 time\n")
-    head = ["model", "qmlir int8", "PyTorch int8 (%s)" % rows[0]["engine"], "ORT int8 (QDQ)",
+    head = ["model", "qmlir int8", "PyTorch int8", "ORT int8 (QDQ)",
             "ORT fp32", "vs PyTorch int8", "vs ORT int8", "vs ORT fp32",
             "qmlir float", "PyTorch fp32"]
     print("| " + " | ".join(head) + " |")
@@ -215,6 +222,7 @@ def main():
                  "%.2fx" % (r["ort int8 ms"] / q), "%.2fx" % (r["ort float ms"] / q),
                  "%.1f" % r["float ms"], "%.1f" % r["torch float ms"]]
         print("| " + " | ".join(cells) + " |")
+    print("\nPyTorch int8 engines: " + "; ".join("%s %s" % (r["model"], r["engine"]) for r in rows))
     print("\nSQNR of each int8 model against its own float model (dB), memory\n")
     head = ["model", "SQNR qmlir", "SQNR PyTorch", "SQNR ORT", "weights MiB",
             "workspace MiB", "int8 exe peak RSS MiB"]
