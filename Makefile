@@ -41,10 +41,10 @@ bench: build
 	ninja -C $(BUILD) qmlir-bench
 	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
 
-# Whole torchvision models by the documented flow against PyTorch fp32 and
-# int8 (FX, onednn engine: Debian's torch has no fbgemm) and ONNX Runtime
-# fp32 and QDQ int8, 1 thread (docs/Codegen.md); needs python3-torch,
-# python3-torchvision and npm.
+# Whole models (torchvision CNNs, a transformer encoder) by the documented
+# flow against PyTorch fp32 and int8 (onednn engine: Debian's torch has no
+# fbgemm) and ONNX Runtime fp32 and QDQ int8, 1 thread (docs/Codegen.md);
+# needs python3-torch, python3-torchvision and npm.
 # BENCH_MODELS=...,resnet50 widens it (any torchvision model name).
 BENCH_MODELS ?= resnet18,mobilenet_v2,mobilenet_v3_small,transformer_encoder
 ORT_NODE = $(BUILD)/npm/node_modules/onnxruntime-node
