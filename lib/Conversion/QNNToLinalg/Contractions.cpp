@@ -259,8 +259,11 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       return op.emitOpError("per-axis rhs needs a static N dimension");
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
 
-    // Loops: batch..., m, n, k.
-    unsigned dm = batch, dn = batch + 1, dk = batch + 2, loops = batch + 3;
+    // Loops: batch..., m, k, n. With n innermost the portable lowering
+    // (no kernel: a run-time right-hand side, or no dot-product target)
+    // reads the right-hand side and the accumulator contiguously, so LLVM
+    // vectorizes it; the kernels match by indexing maps, not loop order.
+    unsigned dm = batch, dk = batch + 1, dn = batch + 2, loops = batch + 3;
     SmallVector<unsigned> batchDims = llvm::to_vector(llvm::seq(0u, batch));
     auto withBatch = [&](ArrayRef<unsigned> dims) {
       SmallVector<unsigned> all(batchDims);

@@ -3,7 +3,8 @@
 // Quantized types leave the signature; constant weights fold their column
 // sums (zx = -4: offset[n] = 4 * sum_k w[k, n]) into the epilogue, and the
 // contraction body multiplies raw extended storage values only: no
-// zero-point subtraction in the inner loop.
+// zero-point subtraction in the inner loop. Loops are m, k, n: n innermost
+// for the portable lowering.
 
 !x = !quant.uniform<i8:f32, 0.05:-4>
 !w = !quant.uniform<i8<-127:127>:f32:1, {0.01,0.02}>
@@ -15,7 +16,7 @@
 // CHECK-DAG: %[[OFFSET:.*]] = arith.constant dense<[8, 64]> : tensor<2xi64>
 // CHECK-DAG: %[[SHIFT:.*]] = arith.constant dense<[7, 6]> : tensor<2xi64>
 // CHECK-DAG: %[[W:.*]] = arith.constant dense<{{\[\[}}1, -2], [3, 4], [5, 6], [-7, 8]]> : tensor<4x2xi8>
-// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "parallel", "reduction"]{{.*}} ins(%[[X]], %[[W]] :
+// CHECK: %[[ACC:.*]] = linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]{{.*}} ins(%[[X]], %[[W]] :
 // CHECK-NEXT: ^bb0(%[[A:.*]]: i8, %[[B:.*]]: i8, %[[C:.*]]: i32):
 // CHECK-NEXT:   %[[EA:.*]] = arith.extsi %[[A]] : i8 to i32
 // CHECK-NEXT:   %[[EB:.*]] = arith.extsi %[[B]] : i8 to i32
