@@ -35,6 +35,12 @@ NP_ELEMENT = {np.dtype(np.float32): "f32", np.dtype(np.int64): "i64", np.dtype(n
               np.dtype(np.int8): "i8", np.dtype(np.int16): "i16"}
 
 
+def string_attr(attrs, name, default):
+    """A string attribute (onnx gives bytes) or its default."""
+    value = attrs.get(name, default)
+    return value.decode() if isinstance(value, bytes) else value
+
+
 class Value:
     """An imported tensor: SSA name, shape and element type (an MLIR
     element string, or a QType for quantized storage)."""
@@ -659,8 +665,7 @@ class Importer:
         return y
 
     def pads_for(self, a, spatial, kernel, strides, dilations):
-        auto = a.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+        auto = string_attr(a, "auto_pad", "NOTSET")
         if auto in ("NOTSET", ""):
             return list(a.get("pads", [0] * (2 * len(spatial))))
         if auto == "VALID":
@@ -734,8 +739,7 @@ class Importer:
     def op_Pad(self, node, a):
         x = self.fvalue(node.input[0])
         rank = len(x.shape)
-        mode = a.get("mode", b"constant")
-        mode = mode.decode() if isinstance(mode, bytes) else mode
+        mode = string_attr(a, "mode", "constant")
         if mode not in ("constant", "reflect", "edge"):
             self.fail("mode %s is not supported (constant, reflect, edge)" % mode)
         pads = [int(p) for p in self.constant(node.input[1], "pads")]
@@ -776,17 +780,16 @@ class Importer:
         reference does (float64 coordinates)."""
         x = self.fvalue(node.input[0])
         rank = len(x.shape)
-        text = lambda k, default: (a.get(k, default).decode() if isinstance(a.get(k, default), bytes)
-                                   else a.get(k, default))
-        mode = text("mode", "nearest")
-        ctm = text("coordinate_transformation_mode", "half_pixel")
-        nearest = text("nearest_mode", "round_prefer_floor")
+        mode = string_attr(a, "mode", "nearest")
+        ctm = string_attr(a, "coordinate_transformation_mode", "half_pixel")
+        nearest = string_attr(a, "nearest_mode", "round_prefer_floor")
         if mode not in ("nearest", "linear"):
             self.fail("mode %s is not supported (nearest, linear)" % mode)
         if ctm not in ("half_pixel", "pytorch_half_pixel", "align_corners", "asymmetric",
                        "tf_half_pixel_for_nn"):
             self.fail("coordinate_transformation_mode %s is not supported" % ctm)
-        if a.get("antialias", 0) or "axes" in a or text("keep_aspect_ratio_policy", "stretch") != "stretch":
+        if a.get("antialias", 0) or "axes" in a or \
+                string_attr(a, "keep_aspect_ratio_policy", "stretch") != "stretch":
             self.fail("antialias, axes and keep_aspect_ratio_policy are not supported")
         shape = self.out_shape(node)
         scales = None
@@ -880,8 +883,7 @@ class Importer:
         extra = list(a.get("output_padding", [0, 0]))
         full = [st * (n - 1) + e + (k - 1) * d + 1
                 for n, k, st, d, e in zip((H, W), kernel, strides, dilations, extra)]
-        auto = a.get("auto_pad", b"NOTSET")
-        auto = auto.decode() if isinstance(auto, bytes) else auto
+        auto = string_attr(a, "auto_pad", "NOTSET")
         if "output_shape" in a or auto in ("SAME_UPPER", "SAME_LOWER"):
             out = list(a["output_shape"])[-2:] if "output_shape" in a else \
                 [n * st for n, st in zip((H, W), strides)]

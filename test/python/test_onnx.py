@@ -275,6 +275,23 @@ def test_reflect_and_edge_padding(tmp_path):
         import_model(helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)]))
 
 
+def test_conv_transpose_refusals():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 3, 3])
+    w = helper.make_tensor_value_info("w", TensorProto.FLOAT, [4, 2, 3, 3])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    node = helper.make_node("ConvTranspose", ["x", "w"], ["y"], name="up")
+    model = helper.make_model(helper.make_graph([node], "g", [x, w], [y]),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(OnnxImportError, match="weights must be a constant"):
+        import_model(model)
+    grouped = helper.make_node("ConvTranspose", ["x", "wc"], ["y"], name="up", group=2)
+    wc = numpy_helper.from_array(np.zeros((4, 2, 3, 3), np.float32), "wc")
+    model = helper.make_model(helper.make_graph([grouped], "g", [x], [y], initializer=[wc]),
+                              opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(OnnxImportError, match="group 2 is neither 1 nor depthwise"):
+        import_model(model)
+
+
 def test_refusals_name_the_cause():
     x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4])
     y = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)

@@ -125,3 +125,25 @@ func.func @kept(%x: tensor<8xf32>) -> (tensor<8xf32>, tensor<8xf32>) {
   %sq = qnn.fake_quant %s {qtype = !quant.uniform<i8:f32, 0.5>} : tensor<8xf32>
   return %y, %sq : tensor<8xf32>, tensor<8xf32>
 }
+
+// -----
+
+// A 16-bit input would need 65536 entries: the function stays in float.
+
+#id = affine_map<(d0) -> (d0)>
+
+// CHECK-LABEL: func.func @wide
+// CHECK: math.tanh
+// CHECK-NOT: qnn.table
+func.func @wide(%x: tensor<8xf32>) -> tensor<8xf32> {
+  %q = qnn.fake_quant %x {qtype = !quant.uniform<i16:f32, 0.001>} : tensor<8xf32>
+  %e = tensor.empty() : tensor<8xf32>
+  // expected-remark@+1 {{kept in float: a table needs a per-tensor input of at most 8 bits}}
+  %t = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]} ins(%q : tensor<8xf32>) outs(%e : tensor<8xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = math.tanh %a : f32
+    linalg.yield %r : f32
+  } -> tensor<8xf32>
+  %y = qnn.fake_quant %t {qtype = !quant.uniform<i8:f32, 0.0078125>} : tensor<8xf32>
+  return %y : tensor<8xf32>
+}
