@@ -72,8 +72,8 @@ void qmlir::buildQuantizePipeline(OpPassManager &pm,
 void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
                                      const LowerToLLVMOptions &options) {
   pm.addPass(createExportABIPass(ExportABIPassOptions{options.entry}));
-  // Before anything that folds: upstream folds dcast(qcast(x)) to x, which
-  // drops the rounding and clamping the pair stands for.
+  // Neither folds: upstream folds dcast(qcast(x)) to x, which drops the
+  // rounding and clamping the pair stands for.
   pm.addNestedPass<func::FuncOp>(qnn::createQNNConvertToNHWC());
   pm.addPass(createConvertQNNToLinalg());
   addTosaToLinalgPasses(pm.nest<func::FuncOp>());

@@ -715,7 +715,7 @@ class Importer:
             terms = []
             # Every combination of one tap per axis: its weight times x there.
             combos = [[]]
-            for axis in sorted(refs):
+            for axis in refs:
                 combos = [c + [(axis, t)] for c in combos for t in range(len(refs[axis]))]
             for n, combo in enumerate(combos):
                 index = ["%%d%d" % d for d in range(rank)]
@@ -745,9 +745,9 @@ class Importer:
         pads = [int(p) for p in self.constant(node.input[1], "pads")]
         if any(p < 0 for p in pads):
             self.fail("negative pads (cropping) are not supported")
+        low, high = pads[:rank], pads[rank:]
+        shape = [n + l + h for n, l, h in zip(x.shape, low, high)]
         if mode != "constant":
-            low, high = pads[:rank], pads[rank:]
-            shape = [n + l + h for n, l, h in zip(x.shape, low, high)]
             taps = {}
             for d, (n, l) in enumerate(zip(x.shape, low)):
                 if shape[d] == n:
@@ -765,8 +765,6 @@ class Importer:
         value = 0.0
         if len(node.input) > 2 and node.input[2]:
             value = float(np.asarray(self.constant(node.input[2], "constant_value")).reshape(-1)[0])
-        low, high = pads[:rank], pads[rank:]
-        shape = [n + l + h for n, l, h in zip(x.shape, low, high)]
         c = self.emit("arith.constant %s : f32" % float_literal(value))
         args = ", ".join("%%i%d: index" % d for d in range(rank))
         name = self.emit("tensor.pad %s low[%s] high[%s] {\n  ^bb0(%s):\n    tensor.yield %s : f32\n  } : %s to %s" % (

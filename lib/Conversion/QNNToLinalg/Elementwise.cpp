@@ -197,7 +197,7 @@ struct TableLowering : OpConversionPattern<TableOp> {
                   ConversionPatternRewriter &rewriter) const override {
     ImplicitLocOpBuilder b(op.getLoc(), rewriter);
     QuantParams in = paramsOf(op.getInput());
-    int64_t base = in.isSigned ? -(int64_t{1} << (in.storageWidth - 1)) : 0;
+    int64_t base = in.storageIntegerMin();
     Value table = arith::ConstantOp::create(b, op.getTableAttr());
     Value input = adaptor.getInput();
     auto type = cast<RankedTensorType>(input.getType());

@@ -44,11 +44,6 @@ OpFoldResult ClampOp::fold(FoldAdaptor) {
   return {};
 }
 
-/// The storage value an entry index of a table over `params` stands for.
-static int64_t tableBase(const QuantParams &params) {
-  return params.isSigned ? -(int64_t{1} << (params.storageWidth - 1)) : 0;
-}
-
 /// A table of a table is one table (updated in place); a table mapping every
 /// storable value to itself between equal types is the identity.
 OpFoldResult TableOp::fold(FoldAdaptor) {
@@ -64,7 +59,7 @@ OpFoldResult TableOp::fold(FoldAdaptor) {
     for (int64_t i = 0, e = first.getNumElements(); i < e; ++i)
       composed.push_back(
           second.getValues<APInt>()[entry(first, in.isSigned, i) -
-                                    tableBase(in)]);
+                                    in.storageIntegerMin()]);
     auto type = RankedTensorType::get({first.getNumElements()},
                                       second.getElementType());
     getInputMutable().assign(inner.getInput());
@@ -74,7 +69,7 @@ OpFoldResult TableOp::fold(FoldAdaptor) {
   if (getInput().getType() != getType())
     return {};
   for (int64_t q = in.storageMin; q <= in.storageMax; ++q)
-    if (entry(getTable(), out.isSigned, q - tableBase(in)) != q)
+    if (entry(getTable(), out.isSigned, q - in.storageIntegerMin()) != q)
       return {};
   return getInput();
 }

@@ -6,6 +6,7 @@
 
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
+#include "qmlir/Dialect/QNN/Utils/QuantUtils.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -163,46 +164,19 @@ struct FoldInverseTransposes : OpRewritePattern<linalg::TransposeOp> {
   }
 };
 
-/// The copying linalg.generic under `value` when `value` is a broadcast of
-/// stored integers, `scast(generic(scast(x)))` as qnn-quantize writes one.
-static linalg::GenericOp broadcastOf(Value value) {
-  auto outer = value.getDefiningOp<quant::StorageCastOp>();
-  auto copy = outer ? outer.getInput().getDefiningOp<linalg::GenericOp>()
-                    : linalg::GenericOp();
-  if (!copy || copy.getNumDpsInputs() != 1 || copy.getNumDpsInits() != 1 ||
-      copy.getNumParallelLoops() != copy.getNumLoops() ||
-      !copy.getIndexingMapsArray().back().isIdentity())
-    return {};
-  auto yield = cast<linalg::YieldOp>(copy.getBlock()->getTerminator());
-  if (yield.getOperand(0) != copy.getBlock()->getArgument(0))
-    return {};
-  return copy;
-}
-
 /// The broadcast `copy` (producing `value`) rebuilt to produce v' with
 /// value = transpose(v', perm): the same small operand read through the
 /// broadcast map composed with the permutation.
 static Value broadcastBeforeTranspose(PatternRewriter &rewriter,
                                       linalg::GenericOp copy, Value value,
                                       ArrayRef<int64_t> perm) {
-  Location loc = copy.getLoc();
   auto type = permuted(cast<RankedTensorType>(value.getType()),
                        invertPermutationVector(perm));
-  auto storage =
-      cast<quant::QuantizedType>(type.getElementType()).getStorageType();
-  Value init = tensor::EmptyOp::create(rewriter, loc, type.getShape(), storage);
   AffineMap map = copy.getIndexingMapsArray()[0].compose(
       AffineMap::getPermutationMap(perm, rewriter.getContext()));
-  SmallVector<AffineMap> maps{map,
-                              rewriter.getMultiDimIdentityMap(perm.size())};
-  Value wide = linalg::GenericOp::create(
-                   rewriter, loc, init.getType(), copy.getDpsInputs()[0], init,
-                   maps, copy.getIteratorTypesArray(),
-                   [](OpBuilder &b, Location l, ValueRange args) {
-                     linalg::YieldOp::create(b, l, args[0]);
-                   })
-                   .getResult(0);
-  return quant::StorageCastOp::create(rewriter, loc, type, wide);
+  return buildStorageBroadcast(
+      rewriter, copy.getLoc(), copy.getDpsInputs()[0], map, type.getShape(),
+      cast<quant::QuantizedType>(type.getElementType()));
 }
 
 /// op(transpose(a), transpose(b), ...) -> transpose(op(a, b, ...)) when all
@@ -233,7 +207,7 @@ template <typename OpTy> struct SinkTranspose : OpRewritePattern<OpTy> {
       return rewriter.notifyMatchFailure(op, "no transposed operand");
     for (Value operand : op->getOperands())
       if (!operand.template getDefiningOp<linalg::TransposeOp>() &&
-          (isConcat || !broadcastOf(operand)))
+          (isConcat || !matchStorageBroadcast(operand)))
         return rewriter.notifyMatchFailure(op, "operands not transposed alike");
     SmallVector<Value> sources;
     for (Value operand : op->getOperands()) {
@@ -241,7 +215,7 @@ template <typename OpTy> struct SinkTranspose : OpRewritePattern<OpTy> {
         sources.push_back(t.getInput());
       else
         sources.push_back(broadcastBeforeTranspose(
-            rewriter, broadcastOf(operand), operand, perm));
+            rewriter, matchStorageBroadcast(operand), operand, perm));
     }
     auto type = cast<RankedTensorType>(op.getType());
     auto sunk = cast<OpTy>(rewriter.clone(*op));

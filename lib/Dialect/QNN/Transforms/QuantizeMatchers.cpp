@@ -169,46 +169,6 @@ static std::optional<double> splatConstant(Value v) {
   return scalarConstant(v);
 }
 
-static bool compare(arith::CmpFPredicate predicate, double a, double b) {
-  using P = arith::CmpFPredicate;
-  bool unordered = std::isnan(a) || std::isnan(b);
-  switch (predicate) {
-  case P::AlwaysFalse:
-    return false;
-  case P::AlwaysTrue:
-    return true;
-  case P::OEQ:
-    return !unordered && a == b;
-  case P::OGT:
-    return !unordered && a > b;
-  case P::OGE:
-    return !unordered && a >= b;
-  case P::OLT:
-    return !unordered && a < b;
-  case P::OLE:
-    return !unordered && a <= b;
-  case P::ONE:
-    return !unordered && a != b;
-  case P::ORD:
-    return !unordered;
-  case P::UEQ:
-    return unordered || a == b;
-  case P::UGT:
-    return unordered || a > b;
-  case P::UGE:
-    return unordered || a >= b;
-  case P::ULT:
-    return unordered || a < b;
-  case P::ULE:
-    return unordered || a <= b;
-  case P::UNE:
-    return unordered || a != b;
-  case P::UNO:
-    return unordered;
-  }
-  llvm_unreachable("unknown predicate");
-}
-
 /// One body op as a real function of its (already evaluated) operands, or
 /// nullopt for an op without a compile-time evaluation.
 static std::optional<double> evaluateOp(Operation *op, ArrayRef<double> v) {
@@ -232,7 +192,10 @@ static std::optional<double> evaluateOp(Operation *op, ArrayRef<double> v) {
       .Case([&](arith::MaxNumFOp) { return std::fmax(v[0], v[1]); })
       .Case([&](arith::MinNumFOp) { return std::fmin(v[0], v[1]); })
       .Case([&](arith::CmpFOp c) {
-        return compare(c.getPredicate(), v[0], v[1]) ? 1.0 : 0.0;
+        return arith::applyCmpPredicate(c.getPredicate(), APFloat(v[0]),
+                                        APFloat(v[1]))
+                   ? 1.0
+                   : 0.0;
       })
       .Case([&](arith::SelectOp) { return v[0] != 0 ? v[1] : v[2]; })
       .Case([&](arith::ExtFOp) { return v[0]; })

@@ -188,8 +188,6 @@ private:
   };
   FailureOr<TwoActivations> quantizeOperands(Operation *op, Value lhs,
                                              Value rhs);
-  Value broadcastStorage(Value q, AffineMap map, ArrayRef<int64_t> shape,
-                         Location loc);
   Value
   onStorage(Operation *op, Value q,
             function_ref<Value(Value ints, Value zp, Type storage)> build);
@@ -661,8 +659,6 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
   return success();
 }
 
-/// Both operands quantized per tensor, no bias: qnn.matmul with a
-/// non-constant right-hand side.
 FailureOr<Quantizer::TwoActivations>
 Quantizer::quantizeOperands(Operation *op, Value lhs, Value rhs) {
   TwoActivations t;
@@ -678,6 +674,8 @@ Quantizer::quantizeOperands(Operation *op, Value lhs, Value rhs) {
   return t;
 }
 
+/// Both operands quantized per tensor, no bias: qnn.matmul with a
+/// non-constant right-hand side.
 LogicalResult Quantizer::quantize(const ActivationMatmul &m) {
   Operation *op = m.op;
   FailureOr<TwoActivations> t = quantizeOperands(op, m.lhs, m.rhs);
@@ -701,30 +699,6 @@ LogicalResult Quantizer::quantize(const ActivationMatmul &m) {
   return success();
 }
 
-/// qnn's binary ops take operands of one shape, so a broadcast operand is
-/// materialized on its stored integers (as a pad is), read through `map`.
-Value Quantizer::broadcastStorage(Value q, AffineMap map,
-                                  ArrayRef<int64_t> shape, Location loc) {
-  auto type = cast<RankedTensorType>(q.getType());
-  auto element = cast<quant::QuantizedType>(type.getElementType());
-  Type storage = element.getStorageType();
-  Value ints =
-      quant::StorageCastOp::create(rewriter, loc, type.clone(storage), q);
-  Value init = tensor::EmptyOp::create(rewriter, loc, shape, storage);
-  SmallVector<AffineMap> maps{
-      map, rewriter.getMultiDimIdentityMap(map.getNumDims())};
-  SmallVector<utils::IteratorType> iterators(map.getNumDims(),
-                                             utils::IteratorType::parallel);
-  Value wide = linalg::GenericOp::create(
-                   rewriter, loc, init.getType(), ints, init, maps, iterators,
-                   [](OpBuilder &b, Location l, ValueRange args) {
-                     linalg::YieldOp::create(b, l, args[0]);
-                   })
-                   .getResult(0);
-  return quant::StorageCastOp::create(
-      rewriter, loc, RankedTensorType::get(shape, element), wide);
-}
-
 LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
   if (e.kind != ElementwiseBinary::Add && e.kind != ElementwiseBinary::Mul)
     return keepFloat(op, "only add and mul of two activations are quantized");
@@ -740,8 +714,16 @@ LogicalResult Quantizer::quantize(Operation *op, const ElementwiseBinary &e) {
     return keepFloat(op, kUnrepresentable);
   rewriter.setInsertionPoint(op);
   auto type = quantTensor(op->getResult(0), t->out);
-  if (e.otherMap && !e.otherMap.isIdentity())
-    rhs = broadcastStorage(rhs, e.otherMap, type.getShape(), op->getLoc());
+  // qnn's binary ops take operands of one shape: a broadcast operand is
+  // materialized on its stored integers (as a pad is).
+  if (e.otherMap && !e.otherMap.isIdentity()) {
+    auto rhsType = cast<RankedTensorType>(rhs.getType());
+    auto element = cast<quant::QuantizedType>(rhsType.getElementType());
+    Value ints = quant::StorageCastOp::create(
+        rewriter, op->getLoc(), rhsType.clone(element.getStorageType()), rhs);
+    rhs = buildStorageBroadcast(rewriter, op->getLoc(), ints, e.otherMap,
+                                type.getShape(), element);
+  }
   auto mode = RoundingModeAttr::get(func.getContext(), options.rounding);
   Value q = e.kind == ElementwiseBinary::Add
                 ? AddOp::create(rewriter, op->getLoc(), type, lhs, rhs, mode)
@@ -780,7 +762,7 @@ LogicalResult Quantizer::quantize(const ElementwiseUnary &u, Value q) {
   if (failed(outType))
     return failure();
   unsigned width = inType.getStorageTypeIntegralWidth();
-  int64_t lo = inType.isSigned() ? -(int64_t{1} << (width - 1)) : 0;
+  int64_t lo = getQuantParams(inType).storageIntegerMin();
   float scale = static_cast<float>(outType->getScale());
   auto storage = cast<IntegerType>(outType->getStorageType());
   SmallVector<APInt> entries;
@@ -880,7 +862,7 @@ LogicalResult Quantizer::quantize(const SumPool &pool) {
 
 /// Rebuilds a data-movement op that fills with real 0 on the stored
 /// integers of the per-tensor quantized `q`, filling with its zero point:
-/// `build(ints, zp)` makes the op on storage; the result keeps q's
+/// `build(ints, zp, storage)` makes the op on storage; the result keeps q's
 /// parameters.
 Value Quantizer::onStorage(
     Operation *op, Value q,

@@ -6,6 +6,8 @@
 
 #include "qmlir/Dialect/QNN/Utils/QuantUtils.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cmath>
@@ -38,4 +40,36 @@ qmlir::qnn::fakeQuantActivationType(MLIRContext *ctx, double min, double max,
       static_cast<int64_t>(r.zeroPoint) + shift,
       static_cast<int64_t>(r.qmin) + shift,
       static_cast<int64_t>(r.qmax) + shift);
+}
+
+Value qmlir::qnn::buildStorageBroadcast(OpBuilder &b, Location loc, Value ints,
+                                        AffineMap map, ArrayRef<int64_t> shape,
+                                        quant::QuantizedType element) {
+  Type storage = element.getStorageType();
+  Value init = tensor::EmptyOp::create(b, loc, shape, storage);
+  SmallVector<AffineMap> maps{map, b.getMultiDimIdentityMap(map.getNumDims())};
+  SmallVector<utils::IteratorType> iterators(map.getNumDims(),
+                                             utils::IteratorType::parallel);
+  Value wide = linalg::GenericOp::create(
+                   b, loc, init.getType(), ints, init, maps, iterators,
+                   [](OpBuilder &nb, Location l, ValueRange args) {
+                     linalg::YieldOp::create(nb, l, args[0]);
+                   })
+                   .getResult(0);
+  return quant::StorageCastOp::create(
+      b, loc, RankedTensorType::get(shape, element), wide);
+}
+
+linalg::GenericOp qmlir::qnn::matchStorageBroadcast(Value value) {
+  auto outer = value.getDefiningOp<quant::StorageCastOp>();
+  auto copy = outer ? outer.getInput().getDefiningOp<linalg::GenericOp>()
+                    : linalg::GenericOp();
+  if (!copy || copy.getNumDpsInputs() != 1 || copy.getNumDpsInits() != 1 ||
+      copy.getNumParallelLoops() != copy.getNumLoops() ||
+      !copy.getIndexingMapsArray().back().isIdentity())
+    return {};
+  auto yield = cast<linalg::YieldOp>(copy.getBlock()->getTerminator());
+  if (yield.getOperand(0) != copy.getBlock()->getArgument(0))
+    return {};
+  return copy;
 }

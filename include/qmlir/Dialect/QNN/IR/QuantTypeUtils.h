@@ -41,6 +41,11 @@ struct QuantParams {
   bool isPerAxis() const { return axis.has_value(); }
   /// Largest |q - zp| any stored value can have, over all channels.
   int64_t maxAbsOffset() const;
+  /// Smallest value of the storage integer type, whatever the narrowed
+  /// range: the value entry 0 of a qnn.table stands for.
+  int64_t storageIntegerMin() const {
+    return isSigned ? -(int64_t{1} << (storageWidth - 1)) : 0;
+  }
 };
 
 /// The uniform (per-tensor or per-axis) element type of `type`, or null.

@@ -2,14 +2,16 @@
 //
 // Part of the qmlir project.
 //
-// What the quantizer and the lowering must agree on beyond the types
-// themselves: how a fake-quant range becomes levels and parameters.
+// What the quantizer and the passes after it must agree on beyond the types
+// themselves: how a fake-quant range becomes levels and parameters, and the
+// form of a broadcast operand.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef QMLIR_DIALECT_QNN_UTILS_QUANTUTILS_H
 #define QMLIR_DIALECT_QNN_UTILS_QUANTUTILS_H
 
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 namespace qmlir::qnn {
@@ -29,6 +31,19 @@ NudgedRange nudgeRange(double min, double max, int64_t numBits,
 mlir::quant::UniformQuantizedType
 fakeQuantActivationType(mlir::MLIRContext *ctx, double min, double max,
                         bool narrowRange, bool isUnsigned);
+
+/// The stored integers `ints` read through the broadcasting `map` into a new
+/// tensor of `shape`, cast back to `element`: how a broadcast operand of a
+/// qnn elementwise op is written (its operands have one shape), as
+/// `quant.scast`, a copying `linalg.generic`, `quant.scast`.
+mlir::Value buildStorageBroadcast(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value ints, mlir::AffineMap map,
+                                  llvm::ArrayRef<int64_t> shape,
+                                  mlir::quant::QuantizedType element);
+
+/// The copying linalg.generic of a broadcast built by buildStorageBroadcast
+/// that produces `value`, or null.
+mlir::linalg::GenericOp matchStorageBroadcast(mlir::Value value);
 
 } // namespace qmlir::qnn
 
