@@ -1,6 +1,7 @@
 # -*- Python -*-
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -36,6 +37,11 @@ tool_dirs = [config.qmlir_tools_dir, config.llvm_tools_dir]
 tools = ["quant-opt", "quant-run", "quant-calibrate", "quant-compile", "qmlir-lsp-server",
          "qmlir-capi-test"]
 llvm_config.add_tool_substitutions(tools, tool_dirs)
+
+# Headless Chromium renders quant-report's HTML (scripts/install-deps.sh
+# installs it).
+if shutil.which("chromium"):
+    config.available_features.add("chromium")
 
 # The int8 kernel targets this host runs natively (test/Codegen).
 try:

@@ -41,6 +41,7 @@ qnn::QNNQuantizeOptions QuantizeOptions::quantizeOptions() const {
   options.rounding = rounding;
   options.skip.assign(skip.begin(), skip.end());
   options.strict = strict;
+  options.observe = observe;
   return options;
 }
 
@@ -112,6 +113,11 @@ void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
 }
 
 void qmlir::registerQMLIRPipelines() {
+  PassPipelineRegistration<>(
+      "qnn-normalize-pipeline",
+      "TOSA to linalg and QDQ pairs to qnn.fake_quant: the model "
+      "quant-calibrate and qnn-quantize-pipeline instrument",
+      buildNormalizePipeline);
   PassPipelineRegistration<QuantizeOptions>(
       "qnn-quantize-pipeline",
       "Quantize a float linalg or TOSA model into qnn from calibration "

@@ -6,6 +6,8 @@
     quantize  model.mlir --stats stats.json -o model.int8.mlir [--activation-type u8 ...]
     compile   model.mlir -o model.llvm.mlir   lower to the LLVM dialect for the host
     run       model.mlir --input x.npy --output y.npy
+    report    model.onnx --data x.npy [--html r.html --json r.json]
+              per-tensor int8 error (quant-report's command line)
 
 Run from the project root with PYTHONPATH=python after `make check`, or set
 QMLIR_BIN to the directory holding quant-opt, quant-run and quant-calibrate.
@@ -51,6 +53,10 @@ def _import(path, output, input_shapes):
 
 
 def main(argv=None):
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["report"]:
+        from .report import main as report_main
+        return report_main(argv[1:])
     p = argparse.ArgumentParser(prog="python3 -m qmlir", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
@@ -74,6 +80,7 @@ def main(argv=None):
     s = sub.add_parser("compile", help="lower to the LLVM dialect for the host")
     s.add_argument("model")
     s.add_argument("-o", "--output", required=True)
+    sub.add_parser("report", help="per-tensor int8 error against float (quant-report)")
     s = sub.add_parser("run", help="run a model (JIT) on .npy inputs")
     s.add_argument("model")
     s.add_argument("--input", action="append", default=[])

@@ -78,6 +78,23 @@ def _calibration_arrays(data, names):
     return arrays
 
 
+def float_model(model, work, input_shapes=None):
+    """The MLIR file of `model` (an ONNX file or ModelProto, imported into
+    `work`, or an MLIR file) and the names of its inputs (None for MLIR)."""
+    if isinstance(model, (str, os.PathLike)) and not str(model).endswith(".onnx"):
+        return str(model), None
+    import onnx  # only ONNX models need it
+
+    from . import onnx_import
+    proto = model if isinstance(model, onnx.ModelProto) else onnx.load(model)
+    initializers = {t.name for t in proto.graph.initializer}
+    names = [i.name for i in proto.graph.input if i.name not in initializers]
+    path = os.path.join(work, "model.mlir")
+    with open(path, "w") as f:
+        f.write(onnx_import.import_model(proto, input_shapes))
+    return path, names
+
+
 def quantize(model, calibration_data, method=None, target="host", workdir=None, entry="main",
              progress=None, input_shapes=None, **options):
     """Calibrates `model` (an ONNX file or ModelProto, or an MLIR file) on
@@ -99,18 +116,7 @@ def quantize(model, calibration_data, method=None, target="host", workdir=None, 
                          "builds x86_64 and aarch64 objects and executables" % target)
     work = workdir or tempfile.mkdtemp(prefix="qmlir-")
     try:
-        names = None
-        if not isinstance(model, (str, os.PathLike)) or str(model).endswith(".onnx"):
-            import onnx  # only ONNX models need it
-
-            from . import onnx_import
-            proto = model if isinstance(model, onnx.ModelProto) else onnx.load(model)
-            initializers = {t.name for t in proto.graph.initializer}
-            names = [i.name for i in proto.graph.input if i.name not in initializers]
-            path = os.path.join(work, "model.mlir")
-            with open(path, "w") as f:
-                f.write(onnx_import.import_model(proto, input_shapes))
-            model = path
+        model, names = float_model(model, work, input_shapes)
         data = _calibration_arrays(calibration_data, names)
         result = QuantizedModel(str(model), os.path.join(work, "stats.json"),
                                 os.path.join(work, "model.int8.mlir"),

@@ -77,7 +77,8 @@ def calibrate(model, data, stats, method=None, progress="none", entry="main"):
 def quantize(model, output, stats=None, **options):
     """qnn-quantize-pipeline through quant-opt; options use the pipeline's
     names with '_' for '-' (activation_type="u8", skip=["conv1"], ...).
-    Returns the remarks of the ops kept in float."""
+    Returns the remarks of the ops kept in float, each after the location
+    it names ('loc("fc"): kept in float: ...', 'model.mlir:3:5: ...')."""
     opts = []
     if stats:
         opts.append("stats=" + stats)
@@ -88,4 +89,9 @@ def quantize(model, output, stats=None, **options):
             value = "true" if value else "false"
         opts.append("%s=%s" % (key.replace("_", "-"), value))
     _, err = call([tool("quant-opt"), model, "--qnn-quantize-pipeline=" + " ".join(opts), "-o", output])
-    return [line.split("remark: ", 1)[1] for line in err.splitlines() if "remark: " in line]
+    remarks = []
+    for line in err.splitlines():
+        where, found, what = line.partition("remark: ")
+        if found:  # a file location before "remark:", others after it
+            remarks.append(("" if where.startswith("<unknown>") else where) + what)
+    return remarks

@@ -25,6 +25,9 @@ namespace qmlir::abi {
 inline constexpr llvm::StringLiteral kSignatureAttrName = "qnn.signature";
 /// Name of the attribute listing the ids of exposed observed results.
 inline constexpr llvm::StringLiteral kObservedAttrName = "qnn.observed";
+/// Name of the attribute listing the ids of the arguments qnn-feed-observed
+/// added.
+inline constexpr llvm::StringLiteral kFedAttrName = "qnn.fed";
 /// Name of the attribute holding the bytes of a function's planned
 /// workspace (qmlir-plan-memory).
 inline constexpr llvm::StringLiteral kWorkspaceBytesAttrName =

@@ -59,6 +59,11 @@ struct QuantizeOptions : public mlir::PassPipelineOptions<QuantizeOptions> {
   Option<bool> strict{*this, "strict",
                       llvm::cl::desc("Fail on an op that cannot be quantized"),
                       llvm::cl::init(false)};
+  Option<bool> observe{
+      *this, "observe",
+      llvm::cl::desc("Keep a qnn.observe on every tensor, on its quantized "
+                     "twin when it has one (quant-report)"),
+      llvm::cl::init(false)};
 
   /// The options of qnn-quantize these stand for.
   qnn::QNNQuantizeOptions quantizeOptions() const;

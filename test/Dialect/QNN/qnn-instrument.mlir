@@ -70,3 +70,31 @@ func.func @padded_pool(%x: tensor<1x4x4x1xf32>) -> tensor<1x2x2x1xf32> {
   %m = linalg.pooling_nhwc_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%p, %w : tensor<1x5x5x1xf32>, tensor<3x3xf32>) outs(%f : tensor<1x2x2x1xf32>) -> tensor<1x2x2x1xf32> loc("pool")
   return %m : tensor<1x2x2x1xf32>
 }
+
+// -----
+
+// A quantized model is observed too: quantized tensors (dequantized when
+// exposed), not the dcasts that copy them to float, not a value that already
+// has a probe; new ids avoid the ids already taken.
+
+// CHECK-LABEL: func.func @quantized
+// CHECK: %[[Q:.*]] = quant.qcast
+// CHECK: qnn.observe %[[Q]] id = "in"
+// CHECK: %[[A:.*]] = qnn.add
+// CHECK-NOT: qnn.observe %[[A]]
+// CHECK: qnn.observe %[[A]] id = "sum" :
+// CHECK-NOT: qnn.observe %[[A]]
+// CHECK: %[[D:.*]] = quant.dcast
+// CHECK-NOT: qnn.observe %[[D]]
+// CHECK: %[[E:.*]] = math.exp %[[D]]
+// CHECK: qnn.observe %[[E]] id = "sum#1"
+!q = !quant.uniform<i8:f32, 0.1:-3>
+func.func @quantized(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %px = qnn.observe %x id = "quantized.arg0" : tensor<4xf32>
+  %q = quant.qcast %px : tensor<4xf32> to tensor<4x!q> loc("in")
+  %a = qnn.add %q, %q : (tensor<4x!q>, tensor<4x!q>) -> tensor<4x!q> loc("sum")
+  %pa = qnn.observe %a id = "sum" : tensor<4x!q>
+  %d = quant.dcast %a : tensor<4x!q> to tensor<4xf32>
+  %e = math.exp %d : tensor<4xf32> loc("sum")
+  return %e : tensor<4xf32>
+}

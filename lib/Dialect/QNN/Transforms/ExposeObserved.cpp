@@ -9,6 +9,9 @@
 
 #include "qmlir/ABI/ABI.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
 namespace qmlir::qnn {
 #define GEN_PASS_DEF_QNNEXPOSEOBSERVED
 #include "qmlir/Dialect/QNN/Transforms/Passes.h.inc"
@@ -34,10 +37,17 @@ struct ExposeObservedPass
       auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
       SmallVector<Value> observed;
       SmallVector<Attribute> ids;
+      OpBuilder b(ret);
       for (ObserveOp probe : probes) {
-        observed.push_back(probe.getInput());
+        Value v = probe.getInput();
+        auto type = cast<RankedTensorType>(v.getType());
+        if (auto q = dyn_cast<quant::QuantizedType>(type.getElementType()))
+          observed.push_back(quant::DequantizeCastOp::create(
+              b, probe.getLoc(), type.clone(q.getExpressedType()), v));
+        else
+          observed.push_back(v);
         ids.push_back(probe.getIdAttr());
-        probe.replaceAllUsesWith(probe.getInput());
+        probe.replaceAllUsesWith(v);
         probe.erase();
       }
       SmallVector<Value> results(ret.getOperands());

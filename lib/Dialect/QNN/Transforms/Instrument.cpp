@@ -7,6 +7,8 @@
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/Transforms/Passes.h"
 
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/Path.h"
@@ -38,9 +40,15 @@ static std::string locationName(Location loc) {
   return "";
 }
 
-static bool isFloatTensor(Type type) {
+/// Float tensors, and quantized ones (observed dequantized).
+static bool isObservable(Type type) {
   auto t = dyn_cast<RankedTensorType>(type);
-  return t && isa<FloatType>(t.getElementType());
+  return t && isa<FloatType, quant::QuantizedType>(t.getElementType());
+}
+
+static bool isObserved(Value v) {
+  return llvm::any_of(v.getUsers(),
+                      [](Operation *user) { return isa<ObserveOp>(user); });
 }
 
 namespace {
@@ -51,6 +59,8 @@ struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
       unsigned n = uses[stem]++;
       return n ? stem + "#" + std::to_string(n) : stem;
     };
+    // Probes already there keep their ids; new ones avoid them.
+    getOperation().walk([&](ObserveOp op) { ++uses[op.getId()]; });
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isDeclaration())
         continue;
@@ -59,7 +69,7 @@ struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
       OpBuilder b(func.getBody());
       for (BlockArgument arg : func.getArguments()) {
         dynamic.insert(arg);
-        if (!isFloatTensor(arg.getType()) || !func.isPublic())
+        if (!isObservable(arg.getType()) || !func.isPublic() || isObserved(arg))
           continue;
         std::string id = uniqueId(
             (func.getSymName() + ".arg" + Twine(arg.getArgNumber())).str());
@@ -71,14 +81,14 @@ struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
       func.getBody().walk([&](Operation *op) {
         if (op->getParentOp() != func)
           return;
-        if (isa<ObserveOp>(op))
-          return;
         if (!llvm::any_of(op->getOperands(),
                           [&](Value v) { return dynamic.contains(v); }))
           return;
         for (OpResult result : op->getResults()) {
           dynamic.insert(result);
-          if (!isFloatTensor(result.getType()))
+          // A dcast is a float copy of a value observed already.
+          if (!isObservable(result.getType()) || isObserved(result) ||
+              isa<ObserveOp, quant::DequantizeCastOp>(op))
             continue;
           std::string stem = locationName(op->getLoc());
           if (stem.empty())

@@ -42,6 +42,7 @@ struct QNNQuantizePass : qmlir::qnn::impl::QNNQuantizeBase<QNNQuantizePass> {
     opts.perChannel = weightGranularity == WeightGranularity::PerChannel;
     opts.rounding = rounding;
     opts.strict = strict;
+    opts.observe = observe;
     for (const std::string &s : skip)
       opts.skip.insert(s);
 

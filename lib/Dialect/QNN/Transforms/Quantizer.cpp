@@ -24,6 +24,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -110,10 +111,17 @@ static QuantParams symmetricWeightParams(ArrayRef<float> w,
 namespace {
 
 /// Keeps the reasons the matchers give for not taking the op being
-/// quantized, for the remark when it stays in float.
+/// quantized, for the remark when it stays in float, and the ops created
+/// while quantizing it, which take its location.
 struct MatchFailures : RewriterBase::Listener {
   Operation *current = nullptr;
   SmallVector<std::string> reasons;
+  llvm::SetVector<Operation *> inserted;
+  void notifyOperationInserted(Operation *op, OpBuilder::InsertPoint) override {
+    if (current)
+      inserted.insert(op);
+  }
+  void notifyOperationErased(Operation *op) override { inserted.remove(op); }
   void
   notifyMatchFailure(Location loc,
                      function_ref<void(Diagnostic &)> reasonCallback) override {
@@ -199,6 +207,8 @@ private:
   /// from 2^30 up: docs/Dialects/QNN.md, R(M, x)).
   bool representable(ArrayRef<double> multipliers) const;
   std::string idOf(Operation *op);
+  void locate(ArrayRef<Operation *> replaced);
+  void reobserve();
   void finish();
 
   func::FuncOp func;
@@ -208,6 +218,10 @@ private:
   MatchFailures failures;
   IRRewriter rewriter;
   DenseMap<Value, std::string> ids;
+  /// The probed values and their ids, in order, for `observe`.
+  SmallVector<std::pair<Value, std::string>> probed;
+  /// The float ops each dispatch replaced, numbered from 1 by dispatch.
+  DenseMap<Operation *, unsigned> chains;
   /// In insertion order, so that the dcasts finish() adds come out the same
   /// on every run.
   llvm::MapVector<Value, Value> quantized;
@@ -645,7 +659,7 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
     qop = MatmulOp::create(rewriter, loc, qResultType, qInput, qWeights, qBias,
                            mode);
   if (failed(mlir::verify(qop))) {
-    qop->erase();
+    rewriter.eraseOp(qop);
     return keepFloat(c.op, "the qnn op does not verify (see above)");
   }
   Value q = qop->getResult(0);
@@ -690,7 +704,7 @@ LogicalResult Quantizer::quantize(const ActivationMatmul &m) {
       t->rhs, Value(),
       RoundingModeAttr::get(func.getContext(), options.rounding));
   if (failed(mlir::verify(qop))) {
-    qop->erase();
+    rewriter.eraseOp(qop);
     return keepFloat(op, "the qnn op does not verify (see above)");
   }
   map(op->getResult(0), qop);
@@ -849,7 +863,7 @@ LogicalResult Quantizer::quantize(const SumPool &pool) {
       rewriter.getDenseI64ArrayAttr(padding), rewriter.getBoolAttr(true),
       RoundingModeAttr::get(func.getContext(), options.rounding));
   if (failed(mlir::verify(qop))) {
-    qop->erase();
+    rewriter.eraseOp(qop);
     return keepFloat(op, "padding the qnn op cannot express");
   }
   for (Operation *o : {op, user}) {
@@ -947,7 +961,7 @@ LogicalResult Quantizer::quantize(const MaxPool &pool) {
                           rewriter.getDenseI64ArrayAttr(pool.strides),
                           rewriter.getDenseI64ArrayAttr(padding));
   if (failed(mlir::verify(qop))) {
-    qop->erase();
+    rewriter.eraseOp(qop);
     return keepFloat(op, "padding the qnn op cannot express");
   }
   map(op->getResult(0), qop);
@@ -1048,6 +1062,7 @@ LogicalResult Quantizer::run() {
   func.walk([&](ObserveOp op) { probes.push_back(op); });
   for (ObserveOp probe : probes) {
     ids[probe.getInput()] = probe.getId().str();
+    probed.emplace_back(probe.getInput(), probe.getId().str());
     probe.replaceAllUsesWith(probe.getInput());
     probe.erase();
   }
@@ -1067,8 +1082,11 @@ LogicalResult Quantizer::run() {
     }
     failures.current = op;
     failures.reasons.clear();
+    failures.inserted.clear();
+    size_t handledBefore = handled.size();
     bool taken = dispatch(op);
     failures.current = nullptr;
+    locate(ArrayRef(handled).drop_front(handledBefore));
     // Anything else computing on activations has no quantized form.
     if (!taken && ids.count(op->getResult(0)))
       unsupported.emplace_back(op, std::move(failures.reasons));
@@ -1088,10 +1106,59 @@ LogicalResult Quantizer::run() {
   return failure(failedStrict);
 }
 
+/// The ops created for the float ops `replaced` (a contraction with its bias,
+/// BatchNorm and ReLU, say) take the fused location of all of them, so that
+/// each qnn op names the float ops it stands for. Casts keep the location of
+/// the value they convert.
+void Quantizer::locate(ArrayRef<Operation *> replaced) {
+  if (replaced.empty())
+    return;
+  SmallVector<Location> locs;
+  unsigned chain = chains.size() + 1;
+  for (Operation *op : replaced) {
+    locs.push_back(op->getLoc());
+    chains[op] = chain;
+  }
+  Location loc = rewriter.getFusedLoc(locs);
+  for (Operation *op : failures.inserted)
+    if (!isa<quant::QuantizeCastOp, quant::DequantizeCastOp>(op))
+      op->setLoc(loc);
+}
+
+/// With `observe`, the probe of each float value moves to its quantized twin
+/// (observed dequantized), or stays on it when it is still computed in
+/// float. Values only the rest of their own chain read (a convolution's
+/// output before its bias and ReLU) are folded into the qnn op that computes
+/// the chain's last one, and are not observed.
+void Quantizer::reobserve() {
+  for (auto [v, id] : probed) {
+    Value target = quantized.lookup(v);
+    Operation *def = v.getDefiningOp();
+    if (def && handledSet.contains(def)) {
+      unsigned chain = chains.lookup(def);
+      if (!target || llvm::all_of(v.getUsers(), [&](Operation *user) {
+            return chains.lookup(user) == chain;
+          }))
+        continue;
+    }
+    if (!target)
+      target = v;
+    OpBuilder::InsertionGuard guard(rewriter);
+    rewriter.setInsertionPointAfterValue(target);
+    auto probe = ObserveOp::create(rewriter, target.getLoc(), target.getType(),
+                                   target, rewriter.getStringAttr(id));
+    if (target == v)
+      v.replaceAllUsesExcept(probe.getResult(), probe);
+  }
+}
+
 /// Float users of quantized values read them through one dcast per
 /// quantized value (float values sharing a twin share it); float ops that
 /// were quantized are erased once unused.
 void Quantizer::finish() {
+  // While each value still has its float users.
+  if (options.observe)
+    reobserve();
   DenseMap<std::pair<Value, Type>, Value> dcasts;
   for (auto [floatValue, q] : quantized) {
     for (OpOperand &use : llvm::make_early_inc_range(floatValue.getUses())) {

@@ -24,6 +24,9 @@ struct QuantizerOptions {
   RoundingMode rounding = RoundingMode::FixedPoint;
   llvm::StringSet<> skip;
   bool strict = false;
+  /// Keep the probes: each observed value stays observed, through its
+  /// quantized twin when it has one.
+  bool observe = false;
 };
 
 /// What quantizing functions did, accumulated over calls.

@@ -26,10 +26,14 @@ def QNNFakeQuantFromQDQ : Pass<"qnn-fake-quant-from-qdq", "::mlir::func::FuncOp"
 def QNNInstrument : Pass<"qnn-instrument", "::mlir::ModuleOp"> {
   let summary = "Put a qnn.observe on every tensor that needs parameters";
   let description = [{
-    Inserts `qnn.observe` after every float tensor that depends on a
-    function argument: the arguments of public functions and the results of
-    ops computing from them (constants and values derived only from
-    constants are weights, quantized from their data instead). Results of
+    Inserts `qnn.observe` after every float or quantized tensor that depends
+    on a function argument: the arguments of public functions and the
+    results of ops computing from them (constants and values derived only
+    from constants are weights, quantized from their data instead).
+    Quantized tensors are observed dequantized, so a quantized model can be
+    calibrated or compared with its float version like a float one;
+    `quant.dcast` results (a float copy of an observed value) and values
+    that already have a probe are not observed again. Results of
     `tensor.pad` are not observed: their padding is a constant (max pooling
     pads with -inf), and the quantizer gives a pad its source's parameters
     or folds it into the convolution or pooling that reads it.
@@ -46,11 +50,30 @@ def QNNInstrument : Pass<"qnn-instrument", "::mlir::ModuleOp"> {
 def QNNExposeObserved : Pass<"qnn-expose-observed", "::mlir::ModuleOp"> {
   let summary = "Return every observed tensor from its function";
   let description = [{
-    Replaces each `qnn.observe` by its operand and appends that operand to the
-    function's results, recording the ids in order as the `qnn.observed`
-    string array on the function. `quant-calibrate` runs the result to
-    collect statistics with the ordinary runner.
+    Replaces each `qnn.observe` by its operand and appends that operand
+    (dequantized by a `quant.dcast` when it is quantized) to the function's
+    results, recording the ids in order as the `qnn.observed` string array
+    on the function. `quant-calibrate` runs the result to collect
+    statistics with the ordinary runner.
   }];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
+}
+
+def QNNFeedObserved : Pass<"qnn-feed-observed", "::mlir::ModuleOp"> {
+  let summary = "Feed the users of every observed tensor from a new argument";
+  let description = [{
+    Cuts each function at its probes: the users of every observed value
+    (other than its probe, and other than a function argument) read a new
+    function argument of the value's expressed type instead, quantized with
+    the value's parameters by a `quant.qcast` when the value is quantized.
+    The new arguments come after the old ones, their ids in order in the
+    `qnn.fed` string array on the function.
+
+    Given the float model's values of the same ids, each op then computes
+    from exact inputs, and its probe measures the error it adds on its own
+    rather than the error accumulated up to it (`quant-report`).
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
 }
 
 def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
@@ -119,6 +142,9 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
                "Ids (or location names) of ops to keep in float">,
     Option<"strict", "strict", "bool", /*default=*/"false",
            "Fail instead of leaving an unquantizable op in float">,
+    Option<"observe", "observe", "bool", /*default=*/"false",
+           "Keep the probes: every observed tensor stays observed under its "
+           "id, through its quantized twin (dequantized) when it has one">,
   ];
   // Shown by -mlir-pass-statistics where LLVM keeps statistics (assertion
   // builds, LLVM_FORCE_ENABLE_STATS); Debian's release LLVM compiles them out.
