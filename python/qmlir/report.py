@@ -169,6 +169,101 @@ class _Tensor:
         return out
 
 
+# Named contractions, and generic ones with a constant operand (weights).
+_CONTRACTION = re.compile(r"^\s*(%[\w#]+)(?::\d+)? = (linalg\.(?:matmul|batch_matmul|conv_\w+|depthwise_conv_\w+)"
+                          r"|linalg\.generic\b.*\"reduction\".* ins\([^)]*%cst)")
+
+
+def contractions(text):
+    """Ids of the float contractions (matmuls, convolutions, generic
+    reductions) in instrumented MLIR `text`, in program order: the ops
+    mixed precision chooses a precision for."""
+    produced = set()
+    ids = []
+    for line in text.splitlines():
+        m = _CONTRACTION.match(line)
+        if m:
+            produced.add(m.group(1))
+            continue
+        m = re.match(r"^\s*%[\w#]+ = qnn\.observe (%[\w#]+) id = " + _STRING, line)
+        if m and m.group(1) in produced:
+            ids.append(_unescape(m.group(2)))
+    return ids
+
+
+def _combined_sqnr(want, got):
+    """Output SQNR over every result together (None: exact)."""
+    e = _Errors()
+    for w, g in zip(want, got):
+        e.add(w, g)
+    return e.sqnr()
+
+
+def _accuracy(outputs, labels):
+    return float(np.mean(np.argmax(outputs[0].reshape(len(labels), -1), axis=1) == labels))
+
+
+def choose_precision(float_model, arrays, stats, work, budget_db=None, labels=None, max_accuracy_drop=None,
+                     **options):
+    """Automatic mixed precision: the contractions to keep in float so that
+    the int8 model's output SQNR reaches `budget_db` (or, with `labels`, its
+    top-1 accuracy stays within `max_accuracy_drop` of float's). Each
+    contraction's sensitivity is the output SQNR with only it in int8; the
+    most sensitive go to float first, one at a time, until the target is
+    met. Returns the choice and the measurements (docs/Report.md)."""
+    text = tools.call([tools.tool("quant-opt"), float_model, "--qnn-normalize-pipeline", "--qnn-instrument"])[0]
+    candidates = contractions(text)
+    skip = list(options.pop("skip", []))
+    plain = os.path.join(work, "float.plain.llvm.mlir")
+    tools.call([tools.tool("quant-opt"), float_model, "--qnn-lower-to-llvm", "-o", plain])
+    want = tools.run(plain, *arrays)
+    target = None
+    if labels is not None:
+        labels = np.asarray(labels).reshape(-1)
+        target = _accuracy(want, labels) - (max_accuracy_drop or 0.0)
+
+    def measure(in_float):
+        path = os.path.join(work, "amp.int8.mlir")
+        tools.quantize(float_model, path, stats=stats, skip=skip + in_float, **options)
+        lowered = os.path.join(work, "amp.int8.llvm.mlir")
+        tools.call([tools.tool("quant-opt"), path, "--qnn-lower-to-llvm", "-o", lowered])
+        got = tools.run(lowered, *arrays)
+        return _combined_sqnr(want, got), (_accuracy(got, labels) if target is not None else None)
+
+    def meets(m):
+        sqnr, accuracy = m
+        if target is not None:
+            return accuracy >= target
+        return sqnr is None or sqnr >= budget_db
+
+    baseline = measure([])
+    alone = {}
+    chosen, achieved = [], baseline
+    if not meets(baseline):
+        for c in candidates:
+            alone[c] = measure([o for o in candidates if o != c])[0]
+        order = sorted(candidates, key=lambda c: (alone[c] is None, alone[c] or 0.0))
+        # All of them in float would be the float model.
+        for c in order[:-1]:
+            chosen.append(c)
+            achieved = measure(chosen)
+            if meets(achieved):
+                break
+        else:
+            raise ValueError("the target is not met with only one contraction left in int8 (output SQNR %s dB%s)"
+                             % (_db(achieved[0]), ", accuracy %.4f" % achieved[1] if target is not None else ""))
+    result = {"contractions": len(candidates), "float": chosen,
+              "int8_share": 1 - len(chosen) / max(len(candidates), 1),
+              "baseline_sqnr_db": baseline[0], "sqnr_db": achieved[0],
+              "sensitivity": [{"id": c, "alone_sqnr_db": alone[c]} for c in candidates if c in alone]}
+    if target is not None:
+        result.update({"accuracy_target": target, "baseline_accuracy": baseline[1], "accuracy": achieved[1],
+                       "float_accuracy": _accuracy(want, labels)})
+    else:
+        result["budget_db"] = budget_db
+    return result, skip + chosen
+
+
 def _observed_model(work, name, source, passes):
     """`source` through quant-opt `passes`, then lowered for the JIT; returns
     (the lowered file, the MLIR text before lowering)."""
@@ -180,11 +275,16 @@ def _observed_model(work, name, source, passes):
         return lowered, f.read()
 
 
-def report(model, data, stats=None, workdir=None, entry="main", input_shapes=None, **options):
+def report(model, data, stats=None, workdir=None, entry="main", input_shapes=None, budget_db=None,
+           labels=None, max_accuracy_drop=None, output=None, **options):
     """Runs `model` (ONNX or float MLIR) and its int8 version on `data` (as
     qmlir.quantize() takes calibration data) and returns the per-tensor
     report as a dict (docs/Report.md). `stats` is a quant-calibrate file;
-    without one, the model is calibrated on `data`. Other options are
+    without one, the model is calibrated on `data`. With `budget_db` (an
+    output SQNR), or `labels` and `max_accuracy_drop` (top-1 accuracy of
+    output 0), mixed precision first keeps the most sensitive contractions
+    in float until the target is met, and the report is of that model.
+    `output` receives the int8 model (without probes). Other options are
     qnn-quantize-pipeline's."""
     if entry != "main":
         raise ValueError("report() runs @main")
@@ -199,6 +299,16 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
         if not stats:
             stats = os.path.join(work, "stats.json")
             tools.calibrate(float_model, arrays, stats)
+        mixed = None
+        if budget_db is not None or labels is not None:
+            if labels is not None and max_accuracy_drop is None:
+                raise ValueError("labels need max_accuracy_drop")
+            mixed, options["skip"] = choose_precision(float_model, arrays, stats, work, budget_db, labels,
+                                                      max_accuracy_drop, **options)
+            if not options["skip"]:
+                del options["skip"]
+        if output:
+            tools.quantize(float_model, output, stats=stats, **options)
         quantized = os.path.join(work, "model.int8.mlir")
         kept = _kept_in_float(tools.quantize(float_model, quantized, stats=stats, observe=True, **options))
         with open(stats) as f:
@@ -249,13 +359,16 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
     finally:
         if not workdir:
             shutil.rmtree(work, ignore_errors=True)
-    return {
+    rep = {
         "format": SCHEMA, "version": VERSION,
-        "model": str(model), "samples": samples, "options": {k: v for k, v in options.items()},
+        "model": str(model), "samples": samples, "options": dict(options),
         "outputs": [dict(index=i, **e.summary()) for i, e in enumerate(outputs)],
         "tensors": [t.summary() for t in sorted(tensors.values(), key=lambda t: t.depth)],
         "kept_in_float": kept,
     }
+    if mixed:
+        rep["mixed_precision"] = mixed
+    return rep
 
 
 def _db(x):
@@ -283,6 +396,11 @@ def format_table(rep, limit=None):
         lines.append("output %d: SQNR %s dB, max abs error %.4g" % (o["index"], _db(o["sqnr_db"]), o["max_abs_error"]))
     for k in rep["kept_in_float"]:
         lines.append("kept in float: %s: %s" % (k["location"] or "?", k["reason"]))
+    mixed = rep.get("mixed_precision")
+    if mixed:
+        lines.append("mixed precision: %d of %d contractions in float (%s), output SQNR %s -> %s dB"
+                     % (len(mixed["float"]), mixed["contractions"], ", ".join(mixed["float"]) or "none",
+                        _db(mixed["baseline_sqnr_db"]), _db(mixed["sqnr_db"])))
     return "\n".join(lines)
 
 
@@ -415,6 +533,10 @@ def main(argv=None):
     for option in ("method", "activation-scheme", "activation-type", "weight-granularity", "rounding"):
         p.add_argument("--" + option)
     p.add_argument("--skip", action="append", default=[], help="id of an op to keep in float")
+    p.add_argument("--budget", type=float, metavar="SQNR_DB",
+                   help="mixed precision: keep the most sensitive contractions in float until the output "
+                        "SQNR reaches SQNR_DB")
+    p.add_argument("-o", "--output", help="write the int8 model (with --budget, the mixed one)")
     a = p.parse_args(argv)
     options = {k: getattr(a, k) for k in ("method", "activation_scheme", "activation_type",
                                           "weight_granularity", "rounding") if getattr(a, k)}
@@ -422,7 +544,7 @@ def main(argv=None):
         options["skip"] = a.skip
     try:
         data = [np.load(d) for d in a.data]
-        rep = report(a.model, data, stats=a.stats, **options)
+        rep = report(a.model, data, stats=a.stats, budget_db=a.budget, output=a.output, **options)
         if a.json:
             with open(a.json, "w") as f:
                 json.dump(rep, f, indent=1)

@@ -16,8 +16,10 @@ import numpy as np
 import qmlir
 from qmlir import reference as ref
 from qmlir import tools
-from qmlir.mlir_text import dense
 from qmlir.report import by_added_error
+
+sys.path.insert(0, os.path.dirname(__file__))
+from mlp import mlp  # noqa: E402
 
 rng = np.random.default_rng(7)
 W1 = rng.normal(0, 0.5, (16, 8)).astype(np.float32)
@@ -25,41 +27,7 @@ B1 = rng.normal(0, 0.2, 8).astype(np.float32)
 W2 = rng.normal(0, 0.5, (8, 4)).astype(np.float32)
 B2 = rng.normal(0, 0.2, 4).astype(np.float32)
 
-MODEL = """
-#id = affine_map<(d0, d1) -> (d0, d1)>
-#row = affine_map<(d0, d1) -> (d1)>
-func.func @main(%x: tensor<1x16xf32>) -> tensor<1x4xf32> {
-  %w1 = arith.constant W1 : tensor<16x8xf32>
-  %b1 = arith.constant B1 : tensor<8xf32>
-  %w2 = arith.constant W2 : tensor<8x4xf32>
-  %b2 = arith.constant B2 : tensor<4xf32>
-  %zero = arith.constant 0.0 : f32
-  %e8 = tensor.empty() : tensor<1x8xf32>
-  %z8 = linalg.fill ins(%zero : f32) outs(%e8 : tensor<1x8xf32>) -> tensor<1x8xf32>
-  %h = linalg.matmul ins(%x, %w1 : tensor<1x16xf32>, tensor<16x8xf32>) outs(%z8 : tensor<1x8xf32>) -> tensor<1x8xf32> loc("fc1")
-  %hb = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%h, %b1 : tensor<1x8xf32>, tensor<8xf32>) outs(%e8 : tensor<1x8xf32>) {
-  ^bb0(%a: f32, %c: f32, %o: f32):
-    %s = arith.addf %a, %c : f32
-    linalg.yield %s : f32
-  } -> tensor<1x8xf32> loc("fc1.bias")
-  %r = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]} ins(%hb : tensor<1x8xf32>) outs(%e8 : tensor<1x8xf32>) {
-  ^bb0(%a: f32, %o: f32):
-    %m = arith.maximumf %a, %zero : f32
-    linalg.yield %m : f32
-  } -> tensor<1x8xf32> loc("relu1")
-  %e4 = tensor.empty() : tensor<1x4xf32>
-  %z4 = linalg.fill ins(%zero : f32) outs(%e4 : tensor<1x4xf32>) -> tensor<1x4xf32>
-  %y = linalg.matmul ins(%r, %w2 : tensor<1x8xf32>, tensor<8x4xf32>) outs(%z4 : tensor<1x4xf32>) -> tensor<1x4xf32> loc("fc2")
-  %yb = linalg.generic {indexing_maps = [#id, #row, #id], iterator_types = ["parallel", "parallel"]} ins(%y, %b2 : tensor<1x4xf32>, tensor<4xf32>) outs(%e4 : tensor<1x4xf32>) {
-  ^bb0(%a: f32, %c: f32, %o: f32):
-    %s = arith.addf %a, %c : f32
-    linalg.yield %s : f32
-  } -> tensor<1x4xf32> loc("fc2.bias")
-  return %yb : tensor<1x4xf32>
-}
-"""
-for name, value in (("W1", W1), ("B1", B1), ("W2", W2), ("B2", B2)):
-    MODEL = MODEL.replace(" %s :" % name, " %s :" % dense(value, "f32"))
+MODEL = mlp([(W1, B1, True), (W2, B2, False)])
 
 
 def round_away(v):
