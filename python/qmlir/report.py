@@ -203,32 +203,100 @@ def _accuracy(outputs, labels):
     return float(np.mean(np.argmax(outputs[0].reshape(len(labels), -1), axis=1) == labels))
 
 
-def choose_precision(float_model, arrays, stats, work, budget_db=None, labels=None, max_accuracy_drop=None,
-                     **options):
+class _OutputMeter:
+    """Quantizes the float model with given stats and options, runs it on
+    the data and measures its outputs against float's: output SQNR over
+    every result, and top-1 accuracy of output 0 when labels are given."""
+
+    def __init__(self, float_model, arrays, work, labels=None):
+        self.float_model, self.arrays, self.work = float_model, arrays, work
+        plain = os.path.join(work, "float.plain.llvm.mlir")
+        tools.call([tools.tool("quant-opt"), float_model, "--qnn-lower-to-llvm", "-o", plain])
+        self.want = tools.run(plain, *arrays)
+        self.labels = None if labels is None else np.asarray(labels).reshape(-1)
+        self.float_accuracy = None if labels is None else _accuracy(self.want, self.labels)
+
+    def measure(self, stats, **options):
+        path = os.path.join(self.work, "measured.int8.mlir")
+        tools.quantize(self.float_model, path, stats=stats, **options)
+        lowered = os.path.join(self.work, "measured.int8.llvm.mlir")
+        tools.call([tools.tool("quant-opt"), path, "--qnn-lower-to-llvm", "-o", lowered])
+        got = tools.run(lowered, *self.arrays)
+        accuracy = None if self.labels is None else _accuracy(got, self.labels)
+        return _combined_sqnr(self.want, got), accuracy
+
+
+def _better(a, b):
+    """Whether output SQNR `a` beats `b` (None: exact, the best)."""
+    return b is not None and (a is None or a > b)
+
+
+METHODS = ("minmax", "ema", "percentile:99.9", "percentile:99.99", "mse", "kl")
+
+
+def tune_ranges(meter, stats, work, ids, **options):
+    """Per-tensor range methods by output error: the best method for every
+    tensor first, then for each tensor of `ids` in turn each other method,
+    kept when the output SQNR improves. Writes the tuned stats file into
+    `work`; returns (the measurements, its path)."""
+    with open(stats) as f:
+        data = json.load(f)
+    for t in data["tensors"].values():
+        t.pop("method", None)
+    path = os.path.join(work, "tuned.stats.json")
+
+    def measure():
+        with open(path, "w") as f:
+            json.dump(data, f)
+        return meter.measure(path, **options)[0]
+
+    tried = {}
+    for m in METHODS:
+        data["default_method"] = m
+        tried[m] = measure()
+    best_method = METHODS[0]
+    for m in METHODS[1:]:
+        if _better(tried[m], tried[best_method]):
+            best_method = m
+    data["default_method"] = best_method
+    best, chosen = tried[best_method], {}
+    for name in ids:
+        if name not in data["tensors"]:
+            continue
+        for m in METHODS:
+            if m == best_method:
+                continue
+            data["tensors"][name]["method"] = m
+            sqnr = measure()
+            if _better(sqnr, best):
+                best, chosen[name] = sqnr, m
+        data["tensors"][name].pop("method")
+        if name in chosen:
+            data["tensors"][name]["method"] = chosen[name]
+    with open(path, "w") as f:
+        json.dump(data, f, indent=1)
+    return {"methods_sqnr_db": tried, "default_method": best_method, "per_tensor": chosen,
+            "sqnr_db": best, "tried_tensors": [n for n in ids if n in data["tensors"]]}, path
+
+
+def choose_precision(meter, stats, budget_db=None, max_accuracy_drop=None, **options):
     """Automatic mixed precision: the contractions to keep in float so that
-    the int8 model's output SQNR reaches `budget_db` (or, with `labels`, its
-    top-1 accuracy stays within `max_accuracy_drop` of float's). Each
-    contraction's sensitivity is the output SQNR with only it in int8; the
-    most sensitive go to float first, one at a time, until the target is
-    met. Returns the choice and the measurements (docs/Report.md)."""
-    text = tools.call([tools.tool("quant-opt"), float_model, "--qnn-normalize-pipeline", "--qnn-instrument"])[0]
+    the int8 model's output SQNR reaches `budget_db` (or, with the meter's
+    labels, its top-1 accuracy stays within `max_accuracy_drop` of
+    float's). Each contraction's sensitivity is the output SQNR with only it
+    in int8; the most sensitive go to float first, one at a time, until the
+    target is met. Returns the choice and the measurements
+    (docs/Report.md), and the skip list."""
+    text = tools.call([tools.tool("quant-opt"), meter.float_model, "--qnn-normalize-pipeline",
+                       "--qnn-instrument"])[0]
     candidates = contractions(text)
     skip = list(options.pop("skip", []))
-    plain = os.path.join(work, "float.plain.llvm.mlir")
-    tools.call([tools.tool("quant-opt"), float_model, "--qnn-lower-to-llvm", "-o", plain])
-    want = tools.run(plain, *arrays)
     target = None
-    if labels is not None:
-        labels = np.asarray(labels).reshape(-1)
-        target = _accuracy(want, labels) - (max_accuracy_drop or 0.0)
+    if meter.labels is not None:
+        target = meter.float_accuracy - (max_accuracy_drop or 0.0)
 
     def measure(in_float):
-        path = os.path.join(work, "amp.int8.mlir")
-        tools.quantize(float_model, path, stats=stats, skip=skip + in_float, **options)
-        lowered = os.path.join(work, "amp.int8.llvm.mlir")
-        tools.call([tools.tool("quant-opt"), path, "--qnn-lower-to-llvm", "-o", lowered])
-        got = tools.run(lowered, *arrays)
-        return _combined_sqnr(want, got), (_accuracy(got, labels) if target is not None else None)
+        return meter.measure(stats, skip=skip + in_float, **options)
 
     def meets(m):
         sqnr, accuracy = m
@@ -258,7 +326,7 @@ def choose_precision(float_model, arrays, stats, work, budget_db=None, labels=No
               "sensitivity": [{"id": c, "alone_sqnr_db": alone[c]} for c in candidates if c in alone]}
     if target is not None:
         result.update({"accuracy_target": target, "baseline_accuracy": baseline[1], "accuracy": achieved[1],
-                       "float_accuracy": _accuracy(want, labels)})
+                       "float_accuracy": meter.float_accuracy})
     else:
         result["budget_db"] = budget_db
     return result, skip + chosen
@@ -276,7 +344,8 @@ def _observed_model(work, name, source, passes):
 
 
 def report(model, data, stats=None, workdir=None, entry="main", input_shapes=None, budget_db=None,
-           labels=None, max_accuracy_drop=None, output=None, **options):
+           labels=None, max_accuracy_drop=None, tune_ranges_top=None, tuned_stats=None, output=None,
+           **options):
     """Runs `model` (ONNX or float MLIR) and its int8 version on `data` (as
     qmlir.quantize() takes calibration data) and returns the per-tensor
     report as a dict (docs/Report.md). `stats` is a quant-calibrate file;
@@ -284,6 +353,9 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
     output SQNR), or `labels` and `max_accuracy_drop` (top-1 accuracy of
     output 0), mixed precision first keeps the most sensitive contractions
     in float until the target is met, and the report is of that model.
+    With `tune_ranges_top` (a number of tensors, 0 for the global method
+    only), range methods are first chosen by output error, for the tensors
+    that add the most error; `tuned_stats` receives the tuned stats file.
     `output` receives the int8 model (without probes). Other options are
     qnn-quantize-pipeline's."""
     if entry != "main":
@@ -299,12 +371,24 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
         if not stats:
             stats = os.path.join(work, "stats.json")
             tools.calibrate(float_model, arrays, stats)
+        if labels is not None and max_accuracy_drop is None:
+            raise ValueError("labels need max_accuracy_drop")
+        meter = None
+        if tune_ranges_top is not None or budget_db is not None or labels is not None:
+            meter = _OutputMeter(float_model, arrays, work, labels)
+        tuning = None
+        if tune_ranges_top is not None:
+            if tune_ranges_top < 0:
+                raise ValueError("the number of tensors to tune must be 0 or more")
+            if "method" in options:
+                raise ValueError("range tuning chooses the methods: drop the method option")
+            ranked = [t["id"] for t in by_added_error(report(float_model, arrays, stats=stats, **options))]
+            tuning, stats = tune_ranges(meter, stats, work, ranked[:tune_ranges_top], **options)
+            if tuned_stats:
+                shutil.copyfile(stats, tuned_stats)
         mixed = None
-        if budget_db is not None or labels is not None:
-            if labels is not None and max_accuracy_drop is None:
-                raise ValueError("labels need max_accuracy_drop")
-            mixed, options["skip"] = choose_precision(float_model, arrays, stats, work, budget_db, labels,
-                                                      max_accuracy_drop, **options)
+        if meter and (budget_db is not None or labels is not None):
+            mixed, options["skip"] = choose_precision(meter, stats, budget_db, max_accuracy_drop, **options)
             if not options["skip"]:
                 del options["skip"]
         if output:
@@ -366,6 +450,8 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
         "tensors": [t.summary() for t in sorted(tensors.values(), key=lambda t: t.depth)],
         "kept_in_float": kept,
     }
+    if tuning:
+        rep["range_tuning"] = tuning
     if mixed:
         rep["mixed_precision"] = mixed
     return rep
@@ -396,6 +482,12 @@ def format_table(rep, limit=None):
         lines.append("output %d: SQNR %s dB, max abs error %.4g" % (o["index"], _db(o["sqnr_db"]), o["max_abs_error"]))
     for k in rep["kept_in_float"]:
         lines.append("kept in float: %s: %s" % (k["location"] or "?", k["reason"]))
+    tuning = rep.get("range_tuning")
+    if tuning:
+        lines.append("range methods: %s by default (%s)%s, output SQNR %s dB" % (
+            tuning["default_method"],
+            ", ".join("%s %s" % (m, _db(v)) for m, v in tuning["methods_sqnr_db"].items()),
+            "".join(", %s %s" % (n, m) for n, m in tuning["per_tensor"].items()), _db(tuning["sqnr_db"])))
     mixed = rep.get("mixed_precision")
     if mixed:
         lines.append("mixed precision: %d of %d contractions in float (%s), output SQNR %s -> %s dB"
@@ -536,6 +628,10 @@ def main(argv=None):
     p.add_argument("--budget", type=float, metavar="SQNR_DB",
                    help="mixed precision: keep the most sensitive contractions in float until the output "
                         "SQNR reaches SQNR_DB")
+    p.add_argument("--tune-ranges", type=int, metavar="N",
+                   help="choose range methods by output error: the best for every tensor, then per tensor "
+                        "for the N that add the most error (0: the global choice only)")
+    p.add_argument("--tuned-stats", help="write the stats file with the tuned methods")
     p.add_argument("-o", "--output", help="write the int8 model (with --budget, the mixed one)")
     a = p.parse_args(argv)
     options = {k: getattr(a, k) for k in ("method", "activation_scheme", "activation_type",
@@ -544,7 +640,10 @@ def main(argv=None):
         options["skip"] = a.skip
     try:
         data = [np.load(d) for d in a.data]
-        rep = report(a.model, data, stats=a.stats, budget_db=a.budget, output=a.output, **options)
+        if a.tuned_stats and a.tune_ranges is None:
+            raise ValueError("--tuned-stats needs --tune-ranges")
+        rep = report(a.model, data, stats=a.stats, budget_db=a.budget, tune_ranges_top=a.tune_ranges,
+                     tuned_stats=a.tuned_stats, output=a.output, **options)
         if a.json:
             with open(a.json, "w") as f:
                 json.dump(rep, f, indent=1)
