@@ -1,5 +1,6 @@
-"""Output SQNR (dB, int8 vs float) of every range method on torchvision CNNs
-with random weights (bench/zoo.py): the table in docs/Calibration.md.
+"""Output SQNR (dB, int8 vs float) of every range method, and of bias
+correction with per-channel and per-tensor weights, on torchvision CNNs with
+random weights (bench/zoo.py): the table in docs/Calibration.md.
 
 Each model is exported to ONNX, imported, calibrated once on 16 samples and quantized with
 each method; the SQNR is over 8 further samples. Needs Debian's python3-torch
@@ -17,6 +18,11 @@ import numpy as np
 from zoo import export_onnx, torch_modules, torchvision_model
 
 METHODS = ["minmax", "ema", "percentile", "mse", "kl"]
+# Columns after the methods: (heading, qnn-quantize-pipeline options).
+VARIANTS = [("minmax + bias correction", "method=minmax bias-correction=true"),
+            ("per-tensor weights", "method=minmax weight-granularity=per-tensor"),
+            ("per-tensor + bias correction",
+             "method=minmax weight-granularity=per-tensor bias-correction=true")]
 MODELS = ["resnet18", "mobilenet_v2"]
 
 
@@ -50,17 +56,18 @@ def main():
             f"--output={base}.float.npy")
         ref = np.load(base + ".float.npy").astype(np.float64)
         sqnr = []
-        for method in METHODS:
+        for options in ["method=" + m for m in METHODS] + [v for _, v in VARIANTS]:
             run(f"{bin_dir}/quant-opt", base + ".mlir",
-                f"--qnn-quantize-pipeline=stats={base}.stats.json method={method}",
+                f"--qnn-quantize-pipeline=stats={base}.stats.json {options}",
                 "-o", base + ".int8.mlir")
             run(f"{bin_dir}/quant-run", base + ".int8.mlir", f"--input={base}.test.npy",
                 f"--output={base}.int8.npy")
             out = np.load(base + ".int8.npy").astype(np.float64)
             sqnr.append(10 * np.log10((ref ** 2).sum() / ((ref - out) ** 2).sum()))
         rows.append((name, sqnr))
-    print("| model | " + " | ".join(METHODS) + " |")
-    print("| --- |" + " ---: |" * len(METHODS))
+    headings = METHODS + [h for h, _ in VARIANTS]
+    print("| model | " + " | ".join(headings) + " |")
+    print("| --- |" + " ---: |" * len(headings))
     for name, sqnr in rows:
         print(f"| {name} {args.size}x{args.size} | " + " | ".join(f"{s:.2f}" for s in sqnr) + " |")
 

@@ -105,9 +105,42 @@ void Histogram::add(ArrayRef<float> values) {
   }
 }
 
-void TensorStats::add(ArrayRef<float> values) {
+/// Running means, over samples, of each index's mean along each dimension.
+static void addAxisMeans(std::vector<std::vector<double>> &means,
+                         uint64_t samplesBefore, ArrayRef<float> values,
+                         ArrayRef<int64_t> shape) {
+  if (samplesBefore == 0) {
+    means.clear();
+    for (int64_t d : shape)
+      means.emplace_back(d, 0.0);
+  }
+  if (means.size() != shape.size())
+    return;
+  std::vector<std::vector<double>> sums;
+  for (int64_t d : shape)
+    sums.emplace_back(d, 0.0);
+  std::vector<int64_t> index(shape.size(), 0);
+  for (float v : values) {
+    for (size_t a = 0; a < shape.size(); ++a)
+      sums[a][index[a]] += v;
+    for (size_t a = shape.size(); a-- > 0;) {
+      if (++index[a] < shape[a])
+        break;
+      index[a] = 0;
+    }
+  }
+  double n = static_cast<double>(samplesBefore) + 1;
+  for (size_t a = 0; a < shape.size(); ++a) {
+    double perIndex = static_cast<double>(values.size()) / shape[a];
+    for (int64_t i = 0; i < shape[a]; ++i)
+      means[a][i] += (sums[a][i] / perIndex - means[a][i]) / n;
+  }
+}
+
+void TensorStats::add(ArrayRef<float> values, ArrayRef<int64_t> shape) {
   if (values.empty())
     return;
+  addAxisMeans(axisMeans, samples, values, shape);
   auto [mn, mx] = std::minmax_element(values.begin(), values.end());
   if (samples == 0) {
     min = emaMin = *mn;
@@ -313,6 +346,12 @@ Error StatsFile::write(StringRef path) const {
     t["samples"] = static_cast<int64_t>(s.samples);
     if (!s.method.empty())
       t["method"] = s.method;
+    if (!s.axisMeans.empty()) {
+      json::Array axes;
+      for (const std::vector<double> &m : s.axisMeans)
+        axes.push_back(json::Array(m));
+      t["axis_means"] = std::move(axes);
+    }
     json::Object hist;
     hist["lo"] = s.histogram.lo;
     hist["hi"] = s.histogram.hi;
@@ -399,6 +438,26 @@ Expected<StatsFile> StatsFile::parse(StringRef text, StringRef path) {
       if (Error err = Method::parse(*m).takeError())
         return fail("tensor '" + id + "': " + toString(std::move(err)));
       s.method = m->str();
+    }
+    if (const json::Value *axes = t->get("axis_means")) {
+      const json::Array *list = axes->getAsArray();
+      if (!list)
+        return fail("tensor '" + id + "': \"axis_means\" is not an array");
+      for (const json::Value &axis : *list) {
+        const json::Array *means = axis.getAsArray();
+        if (!means)
+          return fail("tensor '" + id +
+                      "': \"axis_means\" holds a non-array");
+        std::vector<double> &out = s.axisMeans.emplace_back();
+        for (const json::Value &m : *means) {
+          std::optional<double> v = m.getAsNumber();
+          if (!v || !std::isfinite(*v))
+            return fail("tensor '" + id +
+                        "': \"axis_means\" holds a non-finite or non-number "
+                        "value");
+          out.push_back(*v);
+        }
+      }
     }
     if (std::optional<int64_t> n = t->getInteger("count"))
       s.count = *n;

@@ -42,6 +42,7 @@ qnn::QNNQuantizeOptions QuantizeOptions::quantizeOptions() const {
   options.skip.assign(skip.begin(), skip.end());
   options.strict = strict;
   options.observe = observe;
+  options.biasCorrection = biasCorrection;
   return options;
 }
 

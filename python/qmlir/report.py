@@ -8,6 +8,7 @@ the float model's tensors, gives the error each op adds on its own. The
 schema of the result is in docs/Report.md.
 """
 
+import concurrent.futures
 import html
 import json
 import math
@@ -74,6 +75,15 @@ def _probe_types(text):
             qmin, qmax = int(q.group(3)), int(q.group(4))
         types[_unescape(m.group(1))] = (float(q.group(5)), int(q.group(6) or 0), qmin, qmax)
     return types
+
+
+def _result_bytes(text):
+    """Bytes of @main's results per sample, from its signature in `text`."""
+    m = re.search(r"func\.func @main\(.*?\) -> \(?(.*?)\)? (?:attributes|\{)", text)
+    total = 0
+    for dims in re.findall(r"tensor<((?:\d+x)*)f32>", m.group(1) if m else ""):
+        total += 4 * int(np.prod([int(d) for d in dims.split("x") if d]))
+    return total
 
 
 def _kept_in_float(remarks):
@@ -417,10 +427,15 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
                 tensors[name] = _Tensor(name, depth[name], qtypes.get(name), lo, hi)
         outputs = None
         samples = len(arrays[0])
-        start, chunk = 0, 1
+        # The float, int8 and own values of a chunk are held together; every
+        # chunk compiles the models again.
+        chunk = max(1, int(CHUNK_BYTES // max(3 * _result_bytes(runs["float"][1]), 1)))
+        start = 0
         while start < samples:
             part = [a[start:start + chunk] for a in arrays]
-            got = {k: tools.run(runs[k][0], *part) for k in ("float", "int8")}
+            with concurrent.futures.ThreadPoolExecutor(2) as pool:
+                jobs = {k: pool.submit(tools.run, runs[k][0], *part) for k in ("float", "int8")}
+                got = {k: job.result() for k, job in jobs.items()}
             results = len(got["float"]) - len(observed["float"])
             values = {k: dict(zip(observed[k], got[k][results:])) for k in got}
             if outputs is None:
@@ -436,9 +451,6 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
                     raise ValueError("tensor '%s' of the float model is not finite on sample %d"
                                      % (name, start + np.flatnonzero(~np.isfinite(f.reshape(len(f), -1)).all(1))[0]))
                 t.add(f, values["int8"][name], values["own"][name])
-            if start == 0:
-                per_sample = sum(v.nbytes for v in values["float"].values()) / len(part[0])
-                chunk = max(1, int(CHUNK_BYTES // max(per_sample, 1)))
             start += len(part[0])
     finally:
         if not workdir:
@@ -625,6 +637,8 @@ def main(argv=None):
     for option in ("method", "activation-scheme", "activation-type", "weight-granularity", "rounding"):
         p.add_argument("--" + option)
     p.add_argument("--skip", action="append", default=[], help="id of an op to keep in float")
+    p.add_argument("--bias-correction", action="store_true",
+                   help="take the weights' mean quantization error out of the biases (stats with channel means)")
     p.add_argument("--budget", type=float, metavar="SQNR_DB",
                    help="mixed precision: keep the most sensitive contractions in float until the output "
                         "SQNR reaches SQNR_DB")
@@ -638,6 +652,8 @@ def main(argv=None):
                                           "weight_granularity", "rounding") if getattr(a, k)}
     if a.skip:
         options["skip"] = a.skip
+    if a.bias_correction:
+        options["bias_correction"] = True
     try:
         data = [np.load(d) for d in a.data]
         if a.tuned_stats and a.tune_ranges is None:

@@ -178,7 +178,7 @@ int main(int argc, char **argv) {
                 "tensor '" + ids[i - first] + "' is not finite on sample " +
                     llvm::Twine(s) +
                     " (the float model overflows or divides by zero)");
-          stats.tensors[ids[i - first]].add(values);
+          stats.tensors[ids[i - first]].add(values, results[i].shape);
         }
         ++calibrated;
         int64_t total = std::max<int64_t>(samples, 1), done = s + 1;

@@ -56,9 +56,14 @@ struct TensorStats {
   Histogram histogram;
   /// Per-tensor method, overriding the file's default when set.
   std::string method;
+  /// For each dimension, the mean at each of its indices over the other
+  /// dimensions and the samples (a contraction input's channel means, which
+  /// bias correction reads). Empty when the files predate them.
+  std::vector<std::vector<double>> axisMeans;
 
-  /// Adds one sample's values; all must be finite (checked by the caller).
-  void add(llvm::ArrayRef<float> values);
+  /// Adds one sample's values, of `shape`; all must be finite (checked by
+  /// the caller).
+  void add(llvm::ArrayRef<float> values, llvm::ArrayRef<int64_t> shape);
 };
 
 struct StatsFile {

@@ -64,6 +64,11 @@ struct QuantizeOptions : public mlir::PassPipelineOptions<QuantizeOptions> {
       llvm::cl::desc("Keep a qnn.observe on every tensor, on its quantized "
                      "twin when it has one (quant-report)"),
       llvm::cl::init(false)};
+  Option<bool> biasCorrection{
+      *this, "bias-correction",
+      llvm::cl::desc("Subtract the weights' mean quantization error on the "
+                     "calibration data from each contraction's bias"),
+      llvm::cl::init(false)};
 
   /// The options of qnn-quantize these stand for.
   qnn::QNNQuantizeOptions quantizeOptions() const;

@@ -43,6 +43,7 @@ struct QNNQuantizePass : qmlir::qnn::impl::QNNQuantizeBase<QNNQuantizePass> {
     opts.rounding = rounding;
     opts.strict = strict;
     opts.observe = observe;
+    opts.biasCorrection = biasCorrection;
     for (const std::string &s : skip)
       opts.skip.insert(s);
 

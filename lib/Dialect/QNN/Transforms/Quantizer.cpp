@@ -17,6 +17,7 @@
 #include "QuantizeMatchers.h"
 #include "qmlir/Dialect/QNN/IR/QNNOps.h"
 #include "qmlir/Dialect/QNN/IR/QuantTypeUtils.h"
+#include "qmlir/Dialect/QNN/Utils/LayoutUtils.h"
 #include "qmlir/Dialect/QNN/Utils/QuantUtils.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -196,6 +197,9 @@ private:
   };
   FailureOr<TwoActivations> quantizeOperands(Operation *op, Value lhs,
                                              Value rhs);
+  void correctBias(const FloatContraction &c, ArrayRef<float> weights,
+                   const QuantizedWeights &qw, Value input,
+                   MutableArrayRef<double> shift);
   Value
   onStorage(Operation *op, Value q,
             function_ref<Value(Value ints, Value zp, Type storage)> build);
@@ -512,6 +516,48 @@ bool Quantizer::dispatch(Operation *op) {
   return true;
 }
 
+/// Bias correction: the mean error the quantized weights add to output
+/// channel o on the calibration data, sum_k (dequant(q) - w)[o, k] E[x_k],
+/// taken out of its bias. E[x_k] is the input's channel mean from the stats
+/// file (padding zeros are not counted).
+void Quantizer::correctBias(const FloatContraction &c, ArrayRef<float> weights,
+                            const QuantizedWeights &qw, Value input,
+                            MutableArrayRef<double> shift) {
+  auto inputType = cast<RankedTensorType>(input.getType());
+  int64_t axis = c.isConv ? ImageDims(c.layout).c : inputType.getRank() - 1;
+  int64_t inDim = c.isConv ? FilterDims(c.layout).c
+                           : static_cast<int64_t>(c.weightShape.size()) - 2;
+  const calibration::TensorStats *s = nullptr;
+  if (auto id = ids.find(input); stats && id != ids.end())
+    if (auto found = stats->tensors.find(id->second);
+        found != stats->tensors.end())
+      s = &found->second;
+  int64_t perGroup = c.weightShape[inDim];
+  if (!s || static_cast<int64_t>(s->axisMeans.size()) != inputType.getRank() ||
+      static_cast<int64_t>(s->axisMeans[axis].size()) != perGroup * c.groups) {
+    emitRemark(c.op->getLoc())
+        << "no bias correction: the stats file has no channel means of its "
+           "input (calibrate again)";
+    return;
+  }
+  ArrayRef<double> means = s->axisMeans[axis];
+  QuantParams p = getQuantParams(qw.type);
+  SmallVector<int64_t> strides(c.weightShape.size(), 1);
+  for (size_t d = strides.size() - 1; d > 0; --d)
+    strides[d - 1] = strides[d] * c.weightShape[d];
+  int64_t outPerGroup = c.weightShape[c.weightAxis] / c.groups;
+  for (auto [i, q] : llvm::enumerate(qw.values.getValues<APInt>())) {
+    int64_t o = (i / strides[c.weightAxis]) % c.weightShape[c.weightAxis];
+    int64_t k = (o / outPerGroup) * perGroup +
+                (i / strides[inDim]) % c.weightShape[inDim];
+    size_t ch = p.isPerAxis() ? o : 0;
+    double stored = p.isSigned ? static_cast<double>(q.getSExtValue())
+                               : static_cast<double>(q.getZExtValue());
+    double dequantized = (stored - p.zeroPoints[ch]) * p.scales[ch];
+    shift[o] -= (dequantized - weights[i]) * means[k];
+  }
+}
+
 LogicalResult Quantizer::quantize(FloatContraction &c) {
   MLIRContext *ctx = func.getContext();
   Value result = c.result;
@@ -607,6 +653,9 @@ LogicalResult Quantizer::quantize(FloatContraction &c) {
   Value wConst = arith::ConstantOp::create(rewriter, loc, qw->values);
   Value qWeights = quant::StorageCastOp::create(
       rewriter, loc, RankedTensorType::get(c.weightShape, qw->type), wConst);
+
+  if (options.biasCorrection)
+    correctBias(c, weights, *qw, input, shift);
 
   // Bias: shift / (s_x * s_w[c]) in i32.
   auto xType = cast<quant::UniformQuantizedType>(

@@ -27,6 +27,9 @@ struct QuantizerOptions {
   /// Keep the probes: each observed value stays observed, through its
   /// quantized twin when it has one.
   bool observe = false;
+  /// Take the weights' mean quantization error on the calibration data out
+  /// of each contraction's bias.
+  bool biasCorrection = false;
 };
 
 /// What quantizing functions did, accumulated over calls.

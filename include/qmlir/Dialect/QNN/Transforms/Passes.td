@@ -145,6 +145,10 @@ def QNNQuantize : Pass<"qnn-quantize", "::mlir::ModuleOp"> {
     Option<"observe", "observe", "bool", /*default=*/"false",
            "Keep the probes: every observed tensor stays observed under its "
            "id, through its quantized twin (dequantized) when it has one">,
+    Option<"biasCorrection", "bias-correction", "bool", /*default=*/"false",
+           "Subtract the weights' mean quantization error on the calibration "
+           "data (the input's channel means in the stats file) from each "
+           "contraction's bias">,
   ];
   // Shown by -mlir-pass-statistics where LLVM keeps statistics (assertion
   // builds, LLVM_FORCE_ENABLE_STATS); Debian's release LLVM compiles them out.
