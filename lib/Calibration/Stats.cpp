@@ -446,8 +446,7 @@ Expected<StatsFile> StatsFile::parse(StringRef text, StringRef path) {
       for (const json::Value &axis : *list) {
         const json::Array *means = axis.getAsArray();
         if (!means)
-          return fail("tensor '" + id +
-                      "': \"axis_means\" holds a non-array");
+          return fail("tensor '" + id + "': \"axis_means\" holds a non-array");
         std::vector<double> &out = s.axisMeans.emplace_back();
         for (const json::Value &m : *means) {
           std::optional<double> v = m.getAsNumber();

@@ -98,3 +98,18 @@ func.func @quantized(%x: tensor<4xf32>) -> tensor<4xf32> {
   %e = math.exp %d : tensor<4xf32> loc("sum")
   return %e : tensor<4xf32>
 }
+
+// -----
+
+// Ids stay unique when a location name looks like a generated one.
+
+// CHECK-LABEL: func.func @collide
+// CHECK: id = "a#1"
+// CHECK: id = "a"
+// CHECK: id = "a#2"
+func.func @collide(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %a = arith.addf %x, %x : tensor<4xf32> loc("a#1")
+  %b = arith.addf %a, %a : tensor<4xf32> loc("a")
+  %c = arith.addf %b, %b : tensor<4xf32> loc("a")
+  return %c : tensor<4xf32>
+}

@@ -11,6 +11,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Path.h"
 
 namespace qmlir::qnn {
@@ -55,12 +56,17 @@ namespace {
 struct InstrumentPass : qmlir::qnn::impl::QNNInstrumentBase<InstrumentPass> {
   void runOnOperation() override {
     llvm::StringMap<unsigned> uses;
-    auto uniqueId = [&](std::string stem) {
-      unsigned n = uses[stem]++;
-      return n ? stem + "#" + std::to_string(n) : stem;
-    };
     // Probes already there keep their ids; new ones avoid them.
-    getOperation().walk([&](ObserveOp op) { ++uses[op.getId()]; });
+    llvm::StringSet<> taken;
+    getOperation().walk([&](ObserveOp op) { taken.insert(op.getId()); });
+    auto uniqueId = [&](std::string stem) {
+      std::string id;
+      do {
+        unsigned n = uses[stem]++;
+        id = n ? stem + "#" + std::to_string(n) : stem;
+      } while (!taken.insert(id).second);
+      return id;
+    };
     for (auto func : getOperation().getOps<func::FuncOp>()) {
       if (func.isDeclaration())
         continue;
