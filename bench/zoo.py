@@ -33,20 +33,25 @@ def torchvision_model(name, size, seed=0):
 TRANSFORMER = "transformer_encoder"
 
 
-def zoo_model(name, size, seed=0):
-    """(model in eval mode, input shape): a torchvision CNN on size x size
-    images, or TRANSFORMER: 4 nn.TransformerEncoder layers of width 256, 4
-    heads, GELU, on 64 tokens ([sequence, batch, width]: PyTorch 1.13's
+def transformer_encoder(layers=4, width=256, tokens=64, seed=0):
+    """(model, input shape): nn.TransformerEncoder layers, 4 heads, GELU,
+    feed-forward 4x width, on [sequence, batch, width] (PyTorch 1.13's
     dynamic quantization breaks the batch-first fast path)."""
-    if name != TRANSFORMER:
-        return torchvision_model(name, size, seed), (1, 3, size, size)
     torch, _ = torch_modules()
     torch.manual_seed(seed)
-    layer = lambda: torch.nn.TransformerEncoderLayer(256, 4, 1024, activation="gelu")
-    model = torch.nn.TransformerEncoder(layer(), 4)
+    layer = lambda: torch.nn.TransformerEncoderLayer(width, 4, 4 * width, activation="gelu")
+    model = torch.nn.TransformerEncoder(layer(), layers)
     for copy in model.layers:  # the encoder deep-copies one layer: give each its own weights
         copy.load_state_dict(layer().state_dict())
-    return model.eval(), (64, 1, 256)
+    return model.eval(), (tokens, 1, width)
+
+
+def zoo_model(name, size, seed=0):
+    """(model in eval mode, input shape): a torchvision CNN on size x size
+    images, or TRANSFORMER: 4 encoder layers of width 256 on 64 tokens."""
+    if name != TRANSFORMER:
+        return torchvision_model(name, size, seed), (1, 3, size, size)
+    return transformer_encoder(seed=seed)
 
 
 def export_onnx(model, shape, path, opset=13):

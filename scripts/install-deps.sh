@@ -15,6 +15,9 @@ packages=(
   python3 python3-numpy python3-pytest python3-onnx libonnx-testdata
   # The package installed with pip into a venv (test/python/pip-install.test).
   python3-pip python3-venv python3-setuptools
+  # The model zoo of the tests (test/Integration/Zoo) and the benchmarks'
+  # PyTorch peer.
+  python3-torch python3-torchvision
   # quant-report's HTML page is rendered in headless Chromium by a test.
   chromium
   # bench/: Google Benchmark and the peers measured side by side.

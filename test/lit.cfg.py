@@ -2,6 +2,7 @@
 
 import os
 import shutil
+import subprocess
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -42,6 +43,11 @@ llvm_config.add_tool_substitutions(tools, tool_dirs)
 # installs it).
 if shutil.which("chromium"):
     config.available_features.add("chromium")
+
+# PyTorch and torchvision build the model zoo (test/Integration/Zoo).
+if subprocess.run([config.python_executable, "-c", "import torch, torchvision"],
+                  capture_output=True).returncode == 0:
+    config.available_features.add("torch")
 
 # The int8 kernel targets this host runs natively (test/Codegen).
 try:

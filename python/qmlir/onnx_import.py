@@ -1089,6 +1089,57 @@ class Importer:
                 ["%%r = arith.%s %s, %s : f32" % (op, v[0], v[1])], "%r"), node.output[0] + ".bn." + tag)
         return y
 
+    def op_LayerNormalization(self, node, a):
+        """(x - mean) / sqrt(var + epsilon) * scale + bias over the axes from
+        `axis` on, in the order exporters decompose it at older opsets; the
+        optional outputs Mean and InvStdDev keep the reduced dimensions."""
+        x = self.fvalue(node.input[0])
+        rank = len(x.shape)
+        axis = a.get("axis", -1) % rank
+        keep = list(range(axis))
+        kept = x.shape[:axis]
+        normalized = list(range(axis, rank))
+        count = float_literal(int(np.prod(x.shape[axis:])))
+        its = ["parallel"] * axis + ["reduction"] * (rank - axis)
+        everything = (x, list(range(rank)))
+
+        def mean_of(value, loc):
+            total = self.generic([value], kept, lambda v: (
+                ["%%r = arith.addf %s, %s : f32" % (v[0], v[1])], "%r"), loc + ".sum",
+                iterators=its, init=self.fill(kept, 0.0), out_dims=keep)
+            return self.generic([(total, keep)], kept, lambda v: (
+                ["%%n = arith.constant %s : f32" % count, "%%r = arith.divf %s, %%n : f32" % v[0]], "%r"), loc)
+
+        out = node.output[0]
+        mean = mean_of(everything, out + ".mean")
+        centered = self.generic([everything, (mean, keep)], x.shape, lambda v: (
+            ["%%r = arith.subf %s, %s : f32" % (v[0], v[1])], "%r"), out + ".sub")
+        square = self.generic([(centered, list(range(rank)))], x.shape, lambda v: (
+            ["%%r = arith.mulf %s, %s : f32" % (v[0], v[0])], "%r"), out + ".square")
+        var = mean_of((square, list(range(rank))), out + ".var")
+        std = self.generic([(var, keep)], kept, lambda v: (
+            ["%%e = arith.constant %s : f32" % float_literal(np.float32(a.get("epsilon", 1e-5))),
+             "%%t = arith.addf %s, %%e : f32" % v[0], "%r = math.sqrt %t : f32"], "%r"), out + ".std")
+        affine = [(node.input[i + 1], op) for i, op in enumerate(("mulf", "addf"))
+                  if len(node.input) > i + 1 and node.input[i + 1]]
+        y = self.generic([(centered, list(range(rank))), (std, keep)], x.shape, lambda v: (
+            ["%%r = arith.divf %s, %s : f32" % (v[0], v[1])], "%r"), out + ".div" if affine else out)
+        for i, (name, op) in enumerate(affine):
+            p = self.fvalue(name)
+            dims = normalized[len(normalized) - len(p.shape):]
+            p_dims = [None if d == 1 and x.shape[j] != 1 else j for d, j in zip(p.shape, dims)]
+            y = self.generic([(y, list(range(rank))), (p, p_dims)], x.shape, lambda v, op=op: (
+                ["%%r = arith.%s %s, %s : f32" % (op, v[0], v[1])], "%r"),
+                out if i == len(affine) - 1 else out + "." + op)
+        if len(node.output) == 1:
+            return y
+        reduced = kept + [1] * (rank - axis)
+        mean_out = self.generic([(mean, keep)], reduced, lambda v: ([], v[0]), node.output[1] or out + ".Mean")
+        inv = self.generic([(std, keep)], reduced, lambda v: (
+            ["%one = arith.constant 1.000000e+00 : f32", "%%r = arith.divf %%one, %s : f32" % v[0]], "%r"),
+            node.output[2] if len(node.output) > 2 and node.output[2] else out + ".InvStdDev")
+        return [y, mean_out, inv]
+
     def op_Softmax(self, node, a):
         return self.softmax(node, a, log=False)
 

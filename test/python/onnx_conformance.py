@@ -42,7 +42,7 @@ FLOAT_OPS = ["Conv", "Gemm", "MatMul", "Add", "Mul", "Relu", "Clip", "MaxPool", 
              "Softmax", "Sigmoid", "Neg", "Abs", "Exp", "Log", "Sqrt", "Erf", "Tanh", "Reciprocal",
              "LeakyRelu", "HardSigmoid", "HardSwish", "Pow", "ReduceMean", "ReduceSum", "ReduceMax",
              "ReduceMin", "Slice", "Squeeze", "Unsqueeze", "LogSoftmax", "PRelu", "Elu", "Softplus",
-             "Split", "Pad", "Resize", "ConvTranspose"]
+             "Split", "Pad", "Resize", "ConvTranspose", "LayerNormalization"]
 
 
 def load(test):

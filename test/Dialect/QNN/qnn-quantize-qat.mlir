@@ -1,4 +1,8 @@
 // RUN: quant-opt %s -split-input-file --qnn-quantize-pipeline | FileCheck %s
+// RUN: quant-opt %s -split-input-file --qnn-quantize-pipeline="bias-correction=true" 2>&1 | FileCheck %s --check-prefix=BC
+
+// Bias correction leaves quantization-aware weights alone, and says so.
+// BC: remark: {{.*}}no bias correction: quantization-aware weights, trained with their bias
 
 // Quantization-aware training: qnn.fake_quant (or a quant.qcast/quant.dcast
 // pair) gives every parameter, weights included; no statistics are needed.

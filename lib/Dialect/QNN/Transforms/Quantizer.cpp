@@ -523,6 +523,11 @@ bool Quantizer::dispatch(Operation *op) {
 void Quantizer::correctBias(const FloatContraction &c, ArrayRef<float> weights,
                             const QuantizedWeights &qw, Value input,
                             MutableArrayRef<double> shift) {
+  if (c.weightValue.getDefiningOp<FakeQuantOp>()) {
+    emitRemark(c.op->getLoc()) << "no bias correction: quantization-aware "
+                                  "weights, trained with their bias";
+    return;
+  }
   auto inputType = cast<RankedTensorType>(input.getType());
   int64_t axis = c.isConv ? ImageDims(c.layout).c : inputType.getRank() - 1;
   int64_t inDim = c.isConv ? FilterDims(c.layout).c
