@@ -76,3 +76,21 @@ def string_literal(text):
         else:
             out.append(c)
     return '"%s"' % "".join(out)
+
+
+def string_body(body):
+    """The text of an MLIR string literal's body (between the quotes): the
+    inverse of string_literal, also for \\" and \\\\ escapes."""
+    out, i = bytearray(), 0
+    while i < len(body):
+        if body[i] == "\\":
+            if body[i + 1] in '"\\':
+                out += body[i + 1].encode()
+                i += 2
+            else:
+                out.append(int(body[i + 1:i + 3], 16))
+                i += 3
+        else:
+            out += body[i].encode("utf-8")
+            i += 1
+    return out.decode("utf-8")

@@ -22,6 +22,7 @@ import numpy as np
 
 from . import api, tools
 from .errors import OnnxImportError
+from .mlir_text import string_body
 
 SCHEMA = "qmlir-report"
 VERSION = 1
@@ -32,30 +33,13 @@ BINS = 64
 CHUNK_BYTES = 256 << 20
 
 
-def _unescape(literal):
-    """The text of an MLIR string literal's body (\\XX hex escapes, \\", \\\\)."""
-    out, i, raw = bytearray(), 0, literal
-    while i < len(raw):
-        if raw[i] == "\\":
-            if raw[i + 1] in '"\\':
-                out += raw[i + 1].encode()
-                i += 2
-            else:
-                out.append(int(raw[i + 1:i + 3], 16))
-                i += 3
-        else:
-            out += raw[i].encode("utf-8")
-            i += 1
-    return out.decode("utf-8")
-
-
 _STRING = r'"((?:[^"\\]|\\.)*)"'
 
 
 def _string_array(text, attr):
     """The strings of `attr = [...]` on the function in MLIR `text`."""
     m = re.search(re.escape(attr) + r" = \[((?:\s*%s,?)*)\]" % _STRING, text)
-    return [_unescape(s) for s in re.findall(_STRING, m.group(1))] if m else []
+    return [string_body(s) for s in re.findall(_STRING, m.group(1))] if m else []
 
 
 def _probe_types(text):
@@ -67,13 +51,13 @@ def _probe_types(text):
         element = m.group(2)
         q = re.search(r"!quant\.uniform<([iu])(\d+)(?:<(-?\d+):(-?\d+)>)?:f32, ([^:>]+)(?::(-?\d+))?>", element)
         if not q:
-            types[_unescape(m.group(1))] = None
+            types[string_body(m.group(1))] = None
             continue
         signed, bits = q.group(1) == "i", int(q.group(2))
         qmin, qmax = (-(1 << bits - 1), (1 << bits - 1) - 1) if signed else (0, (1 << bits) - 1)
         if q.group(3):
             qmin, qmax = int(q.group(3)), int(q.group(4))
-        types[_unescape(m.group(1))] = (float(q.group(5)), int(q.group(6) or 0), qmin, qmax)
+        types[string_body(m.group(1))] = (float(q.group(5)), int(q.group(6) or 0), qmin, qmax)
     return types
 
 
@@ -197,7 +181,7 @@ def contractions(text):
             continue
         m = re.match(r"^\s*%[\w#]+ = qnn\.observe (%[\w#]+) id = " + _STRING, line)
         if m and m.group(1) in produced:
-            ids.append(_unescape(m.group(2)))
+            ids.append(string_body(m.group(2)))
     return ids
 
 
@@ -353,9 +337,8 @@ def _observed_model(work, name, source, passes):
         return lowered, f.read()
 
 
-def report(model, data, stats=None, workdir=None, entry="main", input_shapes=None, budget_db=None,
-           labels=None, max_accuracy_drop=None, tune_ranges_top=None, tuned_stats=None, output=None,
-           **options):
+def report(model, data, stats=None, workdir=None, input_shapes=None, budget_db=None, labels=None,
+           max_accuracy_drop=None, tune_ranges_top=None, tuned_stats=None, output=None, **options):
     """Runs `model` (ONNX or float MLIR) and its int8 version on `data` (as
     qmlir.quantize() takes calibration data) and returns the per-tensor
     report as a dict (docs/Report.md). `stats` is a quant-calibrate file;
@@ -367,9 +350,13 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
     only), range methods are first chosen by output error, for the tensors
     that add the most error; `tuned_stats` receives the tuned stats file.
     `output` receives the int8 model (without probes). Other options are
-    qnn-quantize-pipeline's."""
-    if entry != "main":
-        raise ValueError("report() runs @main")
+    qnn-quantize-pipeline's. The model's function is @main."""
+    if labels is not None and max_accuracy_drop is None:
+        raise ValueError("labels need max_accuracy_drop")
+    if tune_ranges_top is not None and tune_ranges_top < 0:
+        raise ValueError("the number of tensors to tune must be 0 or more")
+    if tune_ranges_top is not None and "method" in options:
+        raise ValueError("range tuning chooses the methods: drop the method option")
     work = workdir or tempfile.mkdtemp(prefix="qmlir-report-")
     try:
         float_model, names = api.float_model(model, work, input_shapes)
@@ -381,17 +368,11 @@ def report(model, data, stats=None, workdir=None, entry="main", input_shapes=Non
         if not stats:
             stats = os.path.join(work, "stats.json")
             tools.calibrate(float_model, arrays, stats)
-        if labels is not None and max_accuracy_drop is None:
-            raise ValueError("labels need max_accuracy_drop")
         meter = None
         if tune_ranges_top is not None or budget_db is not None or labels is not None:
             meter = _OutputMeter(float_model, arrays, work, labels)
         tuning = None
         if tune_ranges_top is not None:
-            if tune_ranges_top < 0:
-                raise ValueError("the number of tensors to tune must be 0 or more")
-            if "method" in options:
-                raise ValueError("range tuning chooses the methods: drop the method option")
             ranked = [t["id"] for t in by_added_error(report(float_model, arrays, stats=stats, **options))]
             tuning, stats = tune_ranges(meter, stats, work, ranked[:tune_ranges_top], **options)
             if tuned_stats:
