@@ -4,6 +4,7 @@
               [--input-shape x=1,3,224,224]  fixes symbolic dimensions
     calibrate model.mlir --data x.npy -o stats.json [--method M]
     quantize  model.mlir --stats stats.json -o model.int8.mlir [--activation-type u8 ...]
+              [--bias-correction]
     compile   model.mlir -o model.llvm.mlir   lower to the LLVM dialect for the host
     run       model.mlir --input x.npy --output y.npy
     report    model.onnx --data x.npy [--html r.html --json r.json]
@@ -77,6 +78,8 @@ def main(argv=None):
     for option in ("method", "activation-scheme", "activation-type", "weight-granularity", "rounding"):
         s.add_argument("--" + option)
     s.add_argument("--skip", action="append", default=[])
+    s.add_argument("--bias-correction", action="store_true",
+                   help="take the weights' mean quantization error out of the biases")
     s = sub.add_parser("compile", help="lower to the LLVM dialect for the host")
     s.add_argument("model")
     s.add_argument("-o", "--output", required=True)
@@ -97,6 +100,8 @@ def main(argv=None):
             options = {k: v for k, v in options.items() if v}
             if a.skip:
                 options["skip"] = a.skip
+            if a.bias_correction:
+                options["bias_correction"] = True
             for remark in tools.quantize(a.model, a.output, stats=a.stats, **options):
                 print("qmlir: remark: " + remark, file=sys.stderr)
         elif a.command == "compile":

@@ -151,6 +151,18 @@ def test_quantize_cli_prints_remarks_and_refuses_to_do_nothing(tmp_path):
     assert not (tmp_path / "n.mlir").exists()
 
 
+def test_quantize_cli_bias_correction(tmp_path):
+    # The hand-computed case of test/Dialect/QNN/qnn-quantize-bias-correction.mlir.
+    env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
+    qnn = os.path.join(ROOT, "test", "Dialect", "QNN")
+    out = tmp_path / "q.mlir"
+    r = subprocess.run([sys.executable, "-m", "qmlir", "quantize", os.path.join(qnn, "qnn-quantize-bias-correction.mlir"),
+                        "--stats", os.path.join(qnn, "Inputs", "stats-axis-means.json"), "--bias-correction",
+                        "-o", str(out)], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert "dense<[-64, 27]> : tensor<2xi32>" in out.read_text()
+
+
 def test_corrupt_onnx_is_one_line(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
     bad = tmp_path / "bad.onnx"
