@@ -516,10 +516,30 @@ bool Quantizer::dispatch(Operation *op) {
   return true;
 }
 
+/// The share of a convolution's output positions at which kernel offset
+/// `k` (of `kernel`) reads inside an input of `size` rather than padding.
+static SmallVector<double> insideShare(int64_t size, int64_t kernel,
+                                       int64_t stride, int64_t dilation,
+                                       int64_t before, int64_t after) {
+  int64_t out =
+      (size + before + after - dilation * (kernel - 1) - 1) / stride + 1;
+  SmallVector<double> share;
+  for (int64_t k = 0; k < kernel; ++k) {
+    int64_t inside = 0;
+    for (int64_t o = 0; o < out; ++o) {
+      int64_t at = o * stride - before + k * dilation;
+      inside += at >= 0 && at < size;
+    }
+    share.push_back(out > 0 ? static_cast<double>(inside) / out : 0.0);
+  }
+  return share;
+}
+
 /// Bias correction: the mean error the quantized weights add to output
 /// channel o on the calibration data, sum_k (dequant(q) - w)[o, k] E[x_k],
 /// taken out of its bias. E[x_k] is the input's channel mean from the stats
-/// file (padding zeros are not counted).
+/// file; a convolution's kernel offsets that read padding at some output
+/// positions count E[x_k] for the share that reads the input.
 void Quantizer::correctBias(const FloatContraction &c, ArrayRef<float> weights,
                             const QuantizedWeights &qw, Value input,
                             MutableArrayRef<double> shift) {
@@ -547,19 +567,37 @@ void Quantizer::correctBias(const FloatContraction &c, ArrayRef<float> weights,
   }
   ArrayRef<double> means = s->axisMeans[axis];
   QuantParams p = getQuantParams(qw.type);
-  SmallVector<int64_t> strides(c.weightShape.size(), 1);
-  for (size_t d = strides.size() - 1; d > 0; --d)
-    strides[d - 1] = strides[d] * c.weightShape[d];
+  SmallVector<int64_t> weightStrides(c.weightShape.size(), 1);
+  for (size_t d = weightStrides.size() - 1; d > 0; --d)
+    weightStrides[d - 1] = weightStrides[d] * c.weightShape[d];
   int64_t outPerGroup = c.weightShape[c.weightAxis] / c.groups;
+  // Per kernel row and column (all 1 for a matmul).
+  SmallVector<double> rows{1.0}, cols{1.0};
+  int64_t kh = -1, kw = -1;
+  if (c.isConv) {
+    ImageDims image(c.layout);
+    FilterDims filter(c.layout);
+    kh = filter.h;
+    kw = filter.w;
+    rows =
+        insideShare(inputType.getDimSize(image.h), c.weightShape[kh],
+                    c.strides[0], c.dilations[0], c.padding[0], c.padding[2]);
+    cols =
+        insideShare(inputType.getDimSize(image.w), c.weightShape[kw],
+                    c.strides[1], c.dilations[1], c.padding[1], c.padding[3]);
+  }
+  auto coord = [&](size_t i, int64_t dim) {
+    return dim < 0 ? 0 : (i / weightStrides[dim]) % c.weightShape[dim];
+  };
   for (auto [i, q] : llvm::enumerate(qw.values.getValues<APInt>())) {
-    int64_t o = (i / strides[c.weightAxis]) % c.weightShape[c.weightAxis];
-    int64_t k = (o / outPerGroup) * perGroup +
-                (i / strides[inDim]) % c.weightShape[inDim];
+    int64_t o = coord(i, c.weightAxis);
+    int64_t k = (o / outPerGroup) * perGroup + coord(i, inDim);
     size_t ch = p.isPerAxis() ? o : 0;
     double stored = p.isSigned ? static_cast<double>(q.getSExtValue())
                                : static_cast<double>(q.getZExtValue());
     double dequantized = (stored - p.zeroPoints[ch]) * p.scales[ch];
-    shift[o] -= (dequantized - weights[i]) * means[k];
+    shift[o] -= (dequantized - weights[i]) * means[k] * rows[coord(i, kh)] *
+                cols[coord(i, kw)];
   }
 }
 
