@@ -163,6 +163,16 @@ def test_quantize_cli_bias_correction(tmp_path):
     assert "dense<[-64, 27]> : tensor<2xi32>" in out.read_text()
 
 
+def test_report_checks_its_arguments_before_running(tmp_path):
+    model = os.path.join(DIGITS, "mlp_linalg.mlir")
+    x = np.zeros((2, 1, 64), np.float32)
+    with pytest.raises(ValueError, match="labels need max_accuracy_drop"):
+        qmlir.report(model, [x], labels=[0, 1], workdir=str(tmp_path))
+    with pytest.raises(ValueError, match="drop the method option"):
+        qmlir.report(model, [x], tune_ranges_top=1, method="kl", workdir=str(tmp_path))
+    assert os.listdir(str(tmp_path)) == []
+
+
 def test_corrupt_onnx_is_one_line(tmp_path):
     env = dict(os.environ, PYTHONPATH=os.path.join(ROOT, "python"))
     bad = tmp_path / "bad.onnx"

@@ -23,6 +23,10 @@
 // NOMEANS: qnn.matmul
 
 // MALFORMED: error: qnn-quantize: {{.*}}stats-axis-means-malformed.json: tensor 'main.arg0': "axis_means" holds a non-array
+// RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats-axis-means-object.json" 2>&1 | FileCheck %s --check-prefix=OBJECT
+// OBJECT: error: qnn-quantize: {{.*}}stats-axis-means-object.json: tensor 'main.arg0': "axis_means" is not an array
+// RUN: not quant-opt %s --qnn-quantize-pipeline="stats=%S/Inputs/stats-axis-means-string.json" 2>&1 | FileCheck %s --check-prefix=STRING
+// STRING: error: qnn-quantize: {{.*}}stats-axis-means-string.json: tensor 'main.arg0': "axis_means" holds a non-finite or non-number value
 
 func.func @main(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %w = arith.constant dense<[[1.0, 0.3], [0.5, 0.7]]> : tensor<2x2xf32>
