@@ -56,7 +56,7 @@ def _stack(samples, names):
     return [np.stack(column) for column in columns]
 
 
-def _calibration_arrays(data, names):
+def calibration_arrays(data, names):
     """One array per input, samples along axis 0, from what users pass:
     one array (one input), a list or tuple of arrays (one per input), or any
     other iterable (a generator, say) of samples, as TFLite's
@@ -117,7 +117,7 @@ def quantize(model, calibration_data, method=None, target="host", workdir=None, 
     work = workdir or tempfile.mkdtemp(prefix="qmlir-")
     try:
         model, names = float_model(model, work, input_shapes)
-        data = _calibration_arrays(calibration_data, names)
+        data = calibration_arrays(calibration_data, names)
         result = QuantizedModel(str(model), os.path.join(work, "stats.json"),
                                 os.path.join(work, "model.int8.mlir"),
                                 os.path.join(work, "model.int8.llvm.mlir"), entry=entry)

@@ -360,7 +360,7 @@ def report(model, data, stats=None, workdir=None, input_shapes=None, budget_db=N
     work = workdir or tempfile.mkdtemp(prefix="qmlir-report-")
     try:
         float_model, names = api.float_model(model, work, input_shapes)
-        arrays = api._calibration_arrays(data, names)
+        arrays = api.calibration_arrays(data, names)
         for i, a in enumerate(arrays):
             bad = np.flatnonzero(~np.isfinite(a.reshape(len(a), -1)).all(axis=1)) if a.size else []
             if len(bad):

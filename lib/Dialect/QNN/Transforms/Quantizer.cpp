@@ -221,11 +221,11 @@ private:
   QuantizeSummary &summary;
   MatchFailures failures;
   IRRewriter rewriter;
-  DenseMap<Value, std::string> ids;
-  /// The probed values and their ids, in order, for `observe`.
-  SmallVector<std::pair<Value, std::string>> probed;
-  /// The float ops each dispatch replaced, numbered from 1 by dispatch.
-  DenseMap<Operation *, unsigned> chains;
+  /// In probe order, the order `observe` puts the probes back in.
+  llvm::MapVector<Value, std::string> ids;
+  /// Each float op a dispatch replaced, to the first of them: the ops one
+  /// qnn op stands for.
+  DenseMap<Operation *, Operation *> chains;
   /// In insertion order, so that the dcasts finish() adds come out the same
   /// on every run.
   llvm::MapVector<Value, Value> quantized;
@@ -1154,7 +1154,6 @@ LogicalResult Quantizer::run() {
   func.walk([&](ObserveOp op) { probes.push_back(op); });
   for (ObserveOp probe : probes) {
     ids[probe.getInput()] = probe.getId().str();
-    probed.emplace_back(probe.getInput(), probe.getId().str());
     probe.replaceAllUsesWith(probe.getInput());
     probe.erase();
   }
@@ -1206,10 +1205,9 @@ void Quantizer::locate(ArrayRef<Operation *> replaced) {
   if (replaced.empty())
     return;
   SmallVector<Location> locs;
-  unsigned chain = chains.size() + 1;
   for (Operation *op : replaced) {
     locs.push_back(op->getLoc());
-    chains[op] = chain;
+    chains[op] = replaced.front();
   }
   Location loc = rewriter.getFusedLoc(locs);
   for (Operation *op : failures.inserted)
@@ -1223,11 +1221,11 @@ void Quantizer::locate(ArrayRef<Operation *> replaced) {
 /// output before its bias and ReLU) are folded into the qnn op that computes
 /// the chain's last one, and are not observed.
 void Quantizer::reobserve() {
-  for (auto [v, id] : probed) {
+  for (auto &[v, id] : ids) {
     Value target = quantized.lookup(v);
     Operation *def = v.getDefiningOp();
     if (def && handledSet.contains(def)) {
-      unsigned chain = chains.lookup(def);
+      Operation *chain = chains.lookup(def);
       if (!target || llvm::all_of(v.getUsers(), [&](Operation *user) {
             return chains.lookup(user) == chain;
           }))
