@@ -4,7 +4,9 @@ float linalg.matmul it quantizes, both with constant random weights.
 
 Usage: gen_models.py OUTDIR MxNxK|conv ...; writes OUTDIR/mm_int8_MxNxK.mlir
 and OUTDIR/mm_f32_MxNxK.mlir, whose functions have the file's name, and for
-`conv` OUTDIR/conv_int8.mlir (@conv_int8, a 56x56x64 3x3 convolution).
+`conv` OUTDIR/conv_int8.mlir (@conv_int8, a 56x56x64 3x3 convolution) and
+OUTDIR/conv_f32.mlir (@conv_f32, the float convolution of that shape, with
+its bias).
 """
 import os
 import sys
@@ -75,6 +77,31 @@ func.func @{name}(%x: tensor<1x56x56x64xi8>) -> tensor<1x56x56x64xi8> {{
 """
 
 
+def conv_f32_model(name, rng):
+    """The float 3x3 convolution of conv_model's shape, bias included."""
+    w = rng.standard_normal(size=(3, 3, 64, 64)).astype(np.float32)
+    bias = rng.standard_normal(size=(64,)).astype(np.float32)
+    return f"""func.func @{name}(%x: tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32> {{
+  %zero = arith.constant 0.0 : f32
+  %xp = tensor.pad %x low[0, 1, 1, 0] high[0, 1, 1, 0] {{
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  }} : tensor<1x56x56x64xf32> to tensor<1x58x58x64xf32>
+  %w = arith.constant {hex_dense(w, np.float32)} : tensor<3x3x64x64xf32>
+  %b = arith.constant {hex_dense(bias, np.float32)} : tensor<64xf32>
+  %e = tensor.empty() : tensor<1x56x56x64xf32>
+  %acc = linalg.fill ins(%zero : f32) outs(%e : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %c = linalg.conv_2d_nhwc_hwcf {{dilations = dense<1> : tensor<2xi64>, strides = dense<1> : tensor<2xi64>}} ins(%xp, %w : tensor<1x58x58x64xf32>, tensor<3x3x64x64xf32>) outs(%acc : tensor<1x56x56x64xf32>) -> tensor<1x56x56x64xf32>
+  %y = linalg.generic {{indexing_maps = [affine_map<(n, h, w, c) -> (n, h, w, c)>, affine_map<(n, h, w, c) -> (c)>, affine_map<(n, h, w, c) -> (n, h, w, c)>], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}} ins(%c, %b : tensor<1x56x56x64xf32>, tensor<64xf32>) outs(%e : tensor<1x56x56x64xf32>) {{
+  ^bb0(%v: f32, %bv: f32, %o: f32):
+    %s = arith.addf %v, %bv : f32
+    linalg.yield %s : f32
+  }} -> tensor<1x56x56x64xf32>
+  return %y : tensor<1x56x56x64xf32>
+}}
+"""
+
+
 def main():
     out = sys.argv[1]
     os.makedirs(out, exist_ok=True)
@@ -82,6 +109,8 @@ def main():
         if shape == "conv":
             with open(os.path.join(out, "conv_int8.mlir"), "w") as f:
                 f.write(conv_model("conv_int8", np.random.default_rng(7)))
+            with open(os.path.join(out, "conv_f32.mlir"), "w") as f:
+                f.write(conv_f32_model("conv_f32", np.random.default_rng(7)))
             continue
         m, n, k = (int(v) for v in shape.split("x"))
         rng = np.random.default_rng(m * 1000003 + n * 1009 + k)

@@ -1,13 +1,15 @@
-//===- matmul_bench.cpp - int8 matmul against oneDNN and OpenBLAS -------===//
+//===- matmul_bench.cpp - matmuls against oneDNN and OpenBLAS -----------===//
 //
 // Part of the qmlir project.
 //
-// One process, one thread: for each (M, N, K) the project's int8 matmul
-// (qnn.matmul with constant weights, compiled by quant-compile for the host
-// with its kernels, requantization fused), oneDNN's u8s8s32 GEMM, OpenBLAS
-// sgemm and the project's own fp32 path (linalg.matmul through the same
-// pipeline). Counter "ops" is 2 M N K per second; bench/report.py turns the
-// JSON into the table of docs/Codegen.md.
+// One thread: for each (M, N, K) the project's int8 matmul (qnn.matmul with
+// constant weights, compiled by quant-compile for the host with its
+// kernels, requantization fused), oneDNN's u8s8s32 GEMM, the project's f32
+// matmul (linalg.matmul through the same pipeline, its f32 kernels),
+// OpenBLAS's and oneDNN's sgemm; and a 3x3 convolution int8 and f32.
+// Counter "ops" is 2 M N K per second; bench/report.py runs each benchmark
+// in a process of its own and turns the JSON into the tables of
+// docs/Codegen.md.
 //
 //===----------------------------------------------------------------------===//
 
@@ -96,24 +98,40 @@ void openblasSgemm(benchmark::State &state, int64_t m, int64_t n, int64_t k) {
   setOps(state, m, n, k);
 }
 
-struct Memref4D {
-  int8_t *allocated, *aligned;
+void onednnSgemm(benchmark::State &state, int64_t m, int64_t n, int64_t k) {
+  auto a = randomData<float>(m * k, -3, 3);
+  auto b = randomData<float>(k * n, -3, 3);
+  std::vector<float> c(m * n);
+  for (auto _ : state) {
+    if (dnnl_sgemm('N', 'N', m, n, k, 1.0f, a.data(), k, b.data(), n, 0.0f,
+                   c.data(), n) != dnnl_success)
+      state.SkipWithError("dnnl_sgemm failed");
+    benchmark::DoNotOptimize(c.data());
+  }
+  setOps(state, m, n, k);
+}
+
+template <typename T> struct Memref4D {
+  T *allocated, *aligned;
   int64_t offset, sizes[4], strides[4];
 };
 
-extern "C" void _mlir_ciface_conv_int8(Memref4D *, Memref4D *);
+extern "C" void _mlir_ciface_conv_int8(Memref4D<int8_t> *, Memref4D<int8_t> *);
+extern "C" void _mlir_ciface_conv_f32(Memref4D<float> *, Memref4D<float> *);
 
-/// The 3x3 convolution (NHWC 1x56x56x64 -> 64), im2col included: the GEMM
-/// of shape 3136x64x576 as a model computes it.
-void qmlirConvInt8(benchmark::State &state) {
-  auto x = randomData<int8_t>(56 * 56 * 64, -128, 127);
-  std::vector<int8_t> y(56 * 56 * 64);
-  Memref4D in{
+/// The 3x3 convolution (NHWC 1x56x56x64 -> 64, padding 1), im2col
+/// included: the GEMM of shape 3136x64x576 as a model computes it.
+template <typename T>
+void qmlirConv(benchmark::State &state,
+               void (*fn)(Memref4D<T> *, Memref4D<T> *)) {
+  auto x = randomData<T>(56 * 56 * 64, -128, 127);
+  std::vector<T> y(56 * 56 * 64);
+  Memref4D<T> in{
       x.data(), x.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
-  Memref4D out{
+  Memref4D<T> out{
       y.data(), y.data(), 0, {1, 56, 56, 64}, {56 * 56 * 64, 56 * 64, 64, 1}};
   for (auto _ : state) {
-    _mlir_ciface_conv_int8(&in, &out);
+    fn(&in, &out);
     benchmark::DoNotOptimize(y.data());
   }
   setOps(state, 3136, 64, 576);
@@ -160,10 +178,15 @@ int main(int argc, char **argv) {
                                openblasSgemm, M, N, K);                        \
   benchmark::RegisterBenchmark("qmlir_f32/" #M "x" #N "x" #K,                  \
                                qmlirMatmul<float>,                             \
-                               _mlir_ciface_mm_f32_##M##x##N##x##K, M, N, K);
+                               _mlir_ciface_mm_f32_##M##x##N##x##K, M, N, K);  \
+  benchmark::RegisterBenchmark("onednn_sgemm/" #M "x" #N "x" #K, onednnSgemm,  \
+                               M, N, K);
   QMLIR_BENCH_SHAPES
 #undef QMLIR_SHAPE
-  benchmark::RegisterBenchmark("qmlir_int8_conv/3136x64x576", qmlirConvInt8);
+  benchmark::RegisterBenchmark("qmlir_int8_conv/3136x64x576",
+                               qmlirConv<int8_t>, _mlir_ciface_conv_int8);
+  benchmark::RegisterBenchmark("qmlir_f32_conv/3136x64x576", qmlirConv<float>,
+                               _mlir_ciface_conv_f32);
   benchmark::RegisterBenchmark("clock", clockRate);
   std::string kernels = QMLIR_BENCH_KERNEL_TARGET;
   benchmark::AddCustomContext(

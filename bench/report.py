@@ -1,6 +1,7 @@
-"""Runs qmlir-bench and prints GOPS per shape, the ratio of the project's
-int8 matmul to oneDNN's u8s8s32 GEMM and to its own fp32 path, and the
-fraction of the estimated int8 peak.
+"""Runs qmlir-bench and prints GOPS per shape: the project's int8 matmul
+against oneDNN's u8s8s32 GEMM and its own f32 path, with the fraction of the
+estimated int8 peak; its f32 matmul against OpenBLAS's and oneDNN's sgemm;
+the 3x3 convolution int8 and f32 against the GEMM of its im2col shape.
 
 Each benchmark runs in a process of its own, so that no number depends on
 what ran before it (glibc's allocator thresholds, for one, adapt to the
@@ -58,14 +59,24 @@ def main():
             continue
         q, d = gops[("qmlir_int8", s)], gops[("onednn_u8s8s32", s)]
         o, f = gops[("openblas_sgemm", s)], gops[("qmlir_f32", s)]
-        row = (s, "%.1f" % q, "%.1f" % d, "%.2fx" % (q / d), "%.1f" % o, "%.2f" % f,
-               "%.0fx" % (q / f), "%.0f%%" % (100 * q / peak) if peak else "?")
+        row = (s, "%.1f" % q, "%.1f" % d, "%.2fx" % (q / d), "%.1f" % o, "%.1f" % f,
+               "%.1fx" % (q / f), "%.0f%%" % (100 * q / peak) if peak else "?")
         print("| " + " | ".join(row) + " |")
+    head = ("M x N x K", "qmlir fp32", "OpenBLAS sgemm", "oneDNN sgemm", "vs OpenBLAS", "vs oneDNN")
+    print("\n| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for s in shapes:
+        if ("qmlir_f32", s) not in gops:
+            continue
+        f, o, d = gops[("qmlir_f32", s)], gops[("openblas_sgemm", s)], gops[("onednn_sgemm", s)]
+        row = (s, "%.1f" % f, "%.1f" % o, "%.1f" % d, "%.2fx" % (f / o), "%.2fx" % (f / d))
+        print("| " + " | ".join(row) + " |")
+    print()
     for (peer, s), value in gops.items():
-        if peer == "qmlir_int8_conv":
-            d = gops[("onednn_u8s8s32", s)]
-            print("\nqmlir int8 3x3 conv 56x56x64 (im2col included, GEMM %s): %.1f GOPS, "
-                  "%.2fx oneDNN's GEMM of that shape" % (s, value, value / d))
+        if peer in ("qmlir_int8_conv", "qmlir_f32_conv"):
+            kind, gemm = ("int8", "onednn_u8s8s32") if "int8" in peer else ("f32", "onednn_sgemm")
+            print("qmlir %s 3x3 conv 56x56x64 (im2col included, GEMM %s): %.1f GOPS, "
+                  "%.2fx oneDNN's %s GEMM of that shape" % (kind, s, value, value / gops[(gemm, s)], kind))
     return 0
 
 

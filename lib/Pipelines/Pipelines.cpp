@@ -83,6 +83,7 @@ void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createExpandFloatOpsPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createInt8KernelsPass(Int8KernelsPassOptions{options.target}));
+  pm.addPass(createFloatKernelsPass(FloatKernelsPassOptions{options.target}));
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createFuseElementwisePass());
 

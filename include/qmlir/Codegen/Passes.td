@@ -77,6 +77,60 @@ def Int8KernelsPass : Pass<"qmlir-int8-kernels", "::mlir::ModuleOp"> {
   ];
 }
 
+def FloatKernelsPass : Pass<"qmlir-float-kernels", "::mlir::ModuleOp"> {
+  let summary = "Rewrite f32 contractions with constant weights into packed, "
+                "register-tiled FMA kernels for a target";
+  let description = [{
+    The float counterpart of `qmlir-int8-kernels`, on the same emitter:
+    `linalg` contractions (named or generic) that accumulate `f32` products
+    `acc + lhs * rhs` into a zero-filled `f32` tensor, with a constant
+    right-hand side. Matmuls, batched matmuls against shared weights and
+    convolutions with one group become an implicit GEMM over an im2col copy
+    of the input; depthwise convolutions whose channels are the input's
+    innermost dim get the channel-vector kernel.
+
+    The weights are packed at compile time into column tiles of `nr`
+    vectors; an `mr` x `nr` tile of `f32` accumulators stays in registers
+    through the whole reduction, each step one fused multiply-add of a
+    broadcast A value and a packed B vector (`vfmadd231ps` on ymm or zmm,
+    `fmla` on aarch64):
+
+    | target | vector | accumulators (mr x nr vectors) |
+    |---|---|---|
+    | `x86-64-v3`, `avx-vnni` | ymm, 8 f32 | 6 x 2 |
+    | `avx512-vnni` | zmm, 16 f32 | 12 x 2 |
+    | `aarch64-dotprod`, `aarch64-i8mm` | q, 4 f32 | 8 x 3 |
+
+    Each output is the sum over k in increasing order, each step rounded
+    once (a fused multiply-add), whatever the target: the JIT and the
+    executables of every target give the same bits. The generic lowering
+    rounds the product and the sum separately, so results differ from it in
+    the last bits.
+
+    An elementwise consumer of the contraction (a bias add, an activation)
+    runs on the accumulator registers, as for the integer kernels.
+
+    `remark-skipped` reports every `f32` contraction the kernels do not
+    take, and why; `target=generic` leaves the module unchanged.
+  }];
+  let options = [
+    Option<"target", "target", "::qmlir::KernelTarget",
+           /*default=*/"::qmlir::hostKernelTarget()",
+           "Kernel target (default: host, the widest this machine runs)",
+           "::qmlir::KernelTargetValues()">,
+    Option<"remarkSkipped", "remark-skipped", "bool", /*default=*/"false",
+           "Remark on each f32 contraction left to the generic lowering, "
+           "with the reason">,
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::arith::ArithDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect",
+  ];
+}
+
 def ExportABIPass : Pass<"qmlir-export-abi", "::mlir::ModuleOp"> {
   let summary = "Mark public functions as entry points of compiled code";
   let description = [{

@@ -2,9 +2,9 @@
 //
 // Part of the qmlir project.
 //
-// The instruction sets the int8 kernels are written for, in one table: the
-// name of each target, the features a CPU needs to run it, and the shape of
-// its micro-kernel (register budget). A target triple plus features, or the
+// The instruction sets the int8 and f32 kernels are written for, in one
+// table: the name of each target, the features a CPU needs to run it, and
+// the shape of its micro-kernels (register budget). A target triple plus features, or the
 // host, selects a row.
 //
 //===----------------------------------------------------------------------===//
@@ -38,9 +38,10 @@ enum class KernelTarget {
   NeonI8MM,
 };
 
-/// How a target multiplies 8-bit values: one instruction adds `group`
-/// products of adjacent k into each of `lanes` i32 accumulators, and a tile
-/// of `mr` rows by `nr` vectors of accumulators stays in registers.
+/// How a target multiplies: one instruction adds `group` products of
+/// adjacent k into each of `lanes` accumulators (i32, or f32 for F32Fma),
+/// and a tile of `mr` rows by `nr` vectors of accumulators stays in
+/// registers.
 struct MicroKernel {
   enum Kind {
     /// vpmaddwd: operands extended to i16, pairs of k.
@@ -51,16 +52,19 @@ struct MicroKernel {
     QuadS8S8,
     /// smmla: 2x8 (A rows) by 8x2 (B columns) into a 2x2 i32 block.
     BlockS8S8,
+    /// Fused multiply-add on f32 (vfmadd231ps, fmla): one k per step.
+    F32Fma,
   } kind;
   unsigned lanes, group, mr, nr;
   /// Accumulator registers the tile may use; small M widens nr.
   unsigned accRegs;
 
-  /// i8 elements of B per packed vector.
+  /// Elements of B per packed vector.
   unsigned bWidth() const { return kind == BlockS8S8 ? 16 : lanes * group; }
   /// Output columns one packed vector covers.
   unsigned colsPerVector() const { return kind == BlockS8S8 ? 2 : lanes; }
-  bool isQuad() const { return kind != PairI16; }
+  /// Whether A and B stay 8-bit (every integer kind but vpmaddwd's).
+  bool isQuad() const { return kind != PairI16 && kind != F32Fma; }
 };
 
 /// A row of the target table.
@@ -75,8 +79,10 @@ struct KernelTargetInfo {
   /// LLVM features the CPU needs: alternatives separated by '|', each a
   /// '+'-separated list that must all be on.
   llvm::StringLiteral features;
-  /// The micro-kernel; none for the generic lowering.
+  /// The int8 micro-kernel; none for the generic lowering.
   std::optional<MicroKernel> microKernel;
+  /// The f32 micro-kernel of the same vector registers.
+  std::optional<MicroKernel> floatKernel;
 };
 
 /// Every target; within an architecture, later rows are wider.

@@ -1,10 +1,10 @@
-//===- Int8Contraction.cpp - Integer contractions the kernels take -*- C++ -*-//
+//===- Contraction.cpp - Contractions the kernels take ----------*- C++ -*-===//
 //
 // Part of the qmlir project.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Int8Contraction.h"
+#include "Contraction.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Utils/IndexingUtils.h"
@@ -22,6 +22,53 @@ static std::optional<bool> extensionOf(Value v, BlockArgument arg) {
       arg.getType().getIntOrFloatBitWidth() > 8)
     return std::nullopt;
   return isa<arith::ExtSIOp>(def);
+}
+
+/// The product that `sum` adds to `acc`, if `sum` is an AddOp of `acc` and a
+/// MulOp.
+template <typename AddOp, typename MulOp>
+static MulOp productOf(Value sum, BlockArgument acc) {
+  auto add = sum.getDefiningOp<AddOp>();
+  if (!add)
+    return nullptr;
+  Value prod = add.getLhs() == acc   ? add.getRhs()
+               : add.getRhs() == acc ? add.getLhs()
+                                     : Value();
+  return prod ? prod.getDefiningOp<MulOp>() : nullptr;
+}
+
+/// Whether `op`'s body is acc + lhs * rhs of `type`; sets the signedness
+/// of integer operands in `c`.
+static bool matchBody(linalg::LinalgOp op, ContractionType type,
+                      Contraction &c) {
+  Block &body = *op.getBlock();
+  Value sum = body.getTerminator()->getOperand(0);
+  BlockArgument lhsArg = body.getArgument(0), rhsArg = body.getArgument(1),
+                accArg = body.getArgument(2);
+  if (type == ContractionType::F32) {
+    auto mul = productOf<arith::AddFOp, arith::MulFOp>(sum, accArg);
+    return mul && body.getOperations().size() == 3 &&
+           llvm::all_of(body.getArgumentTypes(),
+                        [](Type t) { return t.isF32(); }) &&
+           llvm::is_contained({mul.getLhs(), mul.getRhs()}, lhsArg) &&
+           llvm::is_contained({mul.getLhs(), mul.getRhs()}, rhsArg);
+  }
+  // acc + ext(lhs) * ext(rhs) on 8-bit values into i32.
+  auto mul = productOf<arith::AddIOp, arith::MulIOp>(sum, accArg);
+  if (!mul || !accArg.getType().isInteger(32) ||
+      body.getOperations().size() != 5)
+    return false;
+  std::optional<bool> ls = extensionOf(mul.getLhs(), lhsArg);
+  std::optional<bool> rs = extensionOf(mul.getRhs(), rhsArg);
+  if (!ls || !rs) {
+    ls = extensionOf(mul.getRhs(), lhsArg);
+    rs = extensionOf(mul.getLhs(), rhsArg);
+  }
+  if (!ls || !rs)
+    return false;
+  c.lhsSigned = *ls;
+  c.rhsSigned = *rs;
+  return true;
 }
 
 /// Offsets in a tensor read through the projected permutation `map` of the
@@ -52,7 +99,7 @@ static SmallVector<int64_t> flatOffsets(AffineMap map, ArrayRef<int64_t> shape,
 /// The loops of `op` as M, N, K and the dims on all three operands
 /// (depthwise channels, batches), each in loop order, from upstream's
 /// convolution or contraction inference.
-static LogicalResult classifyLoops(linalg::GenericOp op,
+static LogicalResult classifyLoops(linalg::LinalgOp op,
                                    SmallVectorImpl<unsigned> &m,
                                    SmallVectorImpl<unsigned> &n,
                                    SmallVectorImpl<unsigned> &k,
@@ -81,44 +128,26 @@ static LogicalResult classifyLoops(linalg::GenericOp op,
   return success();
 }
 
-FailureOr<Int8Contraction> qmlir::matchInt8Contraction(RewriterBase &rewriter,
-                                                       linalg::GenericOp op) {
+FailureOr<Contraction> qmlir::matchContraction(RewriterBase &rewriter,
+                                               linalg::LinalgOp op,
+                                               ContractionType type) {
   if (op.getNumDpsInputs() != 2 || op.getNumDpsInits() != 1 ||
-      !op.hasPureTensorSemantics() || op.getNumResults() != 1)
+      !op.hasPureTensorSemantics() || op->getNumResults() != 1 ||
+      !op.getBlock())
     return failure();
-  // The body: acc + ext(lhs) * ext(rhs) on 8-bit values into i32.
-  Block &body = op.getRegion().front();
-  auto yield = cast<linalg::YieldOp>(body.getTerminator());
-  BlockArgument lhsArg = body.getArgument(0), rhsArg = body.getArgument(1),
-                accArg = body.getArgument(2);
-  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
-  if (!add || !accArg.getType().isInteger(32) ||
-      body.getOperations().size() != 5)
-    return failure();
-  Value prod = add.getLhs() == accArg   ? add.getRhs()
-               : add.getRhs() == accArg ? add.getLhs()
-                                        : Value();
-  auto mul = prod ? prod.getDefiningOp<arith::MulIOp>() : nullptr;
-  if (!mul)
-    return failure();
-  std::optional<bool> ls = extensionOf(mul.getLhs(), lhsArg);
-  std::optional<bool> rs = extensionOf(mul.getRhs(), rhsArg);
-  if (!ls || !rs) {
-    ls = extensionOf(mul.getRhs(), lhsArg);
-    rs = extensionOf(mul.getLhs(), rhsArg);
-  }
-  if (!ls || !rs)
-    return failure();
-  Int8Contraction c;
+  Contraction c;
   c.op = op;
-  c.lhsSigned = *ls;
-  c.rhsSigned = *rs;
+  c.type = type;
+  if (!matchBody(op, type, c))
+    return failure();
 
   auto fill = op.getDpsInits()[0].getDefiningOp<linalg::FillOp>();
-  if (!fill || !matchPattern(fill.getInputs()[0], m_Zero()))
+  Value init = fill ? fill.getInputs()[0] : Value();
+  if (!init || !(c.isFloat() ? matchPattern(init, m_AnyZeroFloat())
+                             : matchPattern(init, m_Zero())))
     return rewriter.notifyMatchFailure(op, "it accumulates into a non-zero "
                                            "init");
-  DenseIntElementsAttr weights;
+  DenseElementsAttr weights;
   if (!matchPattern(op.getDpsInputs()[1], m_Constant(&weights)))
     return rewriter.notifyMatchFailure(
         op, "its right-hand operand is not constant");
@@ -177,9 +206,12 @@ FailureOr<Int8Contraction> qmlir::matchInt8Contraction(RewriterBase &rewriter,
   for (unsigned d : c.kDims)
     c.k *= c.ranges[d];
 
-  for (const APInt &v : weights.getValues<APInt>())
-    c.rhs.push_back(c.rhsSigned ? v.getSExtValue()
-                                : static_cast<int64_t>(v.getZExtValue()));
+  if (c.isFloat())
+    llvm::append_range(c.rhs, weights.getValues<float>());
+  else
+    for (const APInt &v : weights.getValues<APInt>())
+      c.rhs.push_back(c.rhsSigned ? v.getSExtValue()
+                                  : static_cast<int64_t>(v.getZExtValue()));
   ArrayRef<int64_t> rhsShape = weights.getType().getShape();
   c.kOffset = flatOffsets(rhsMap, rhsShape, c.kDims, c.ranges);
   c.nOffset = flatOffsets(rhsMap, rhsShape, c.nDims, c.ranges);
@@ -204,10 +236,9 @@ loopDimsOf(AffineMap map, ArrayRef<int64_t> shape, AffineMap outMap) {
   return dims;
 }
 
-std::optional<FusedConsumer>
-qmlir::matchFusedConsumer(const Int8Contraction &c) {
-  linalg::GenericOp contraction = c.op;
-  Value acc = contraction.getResult(0);
+std::optional<FusedConsumer> qmlir::matchFusedConsumer(const Contraction &c) {
+  linalg::LinalgOp contraction = c.op;
+  Value acc = contraction->getResult(0);
   if (!acc.hasOneUse())
     return std::nullopt;
   auto op = dyn_cast<linalg::GenericOp>(*acc.getUsers().begin());

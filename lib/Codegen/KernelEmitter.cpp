@@ -1,4 +1,4 @@
-//===- Int8KernelEmitter.cpp - Packed int8 contraction kernels --*- C++ -*-===//
+//===- KernelEmitter.cpp - Packed contraction kernels -----------*- C++ -*-===//
 //
 // Part of the qmlir project.
 //
@@ -6,13 +6,13 @@
 // tensors, a loop nest over mr x (nr * lanes) output tiles whose body keeps
 // the tile's accumulators in vector registers through the reduction (scf.for
 // iter_args), reads B from a compile-time packed constant and A by
-// broadcasting `group` adjacent k values of a row as one i32, and applies
-// the fused consumer to the registers before one store per vector. Design
-// notes: docs/Codegen.md.
+// broadcasting `group` adjacent k values of a row as one 32-bit lane (one
+// f32 for the float kernels), and applies the fused consumer to the
+// registers before one store per vector. Design notes: docs/Codegen.md.
 //
 //===----------------------------------------------------------------------===//
 
-#include "Int8KernelEmitter.h"
+#include "KernelEmitter.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -78,7 +78,7 @@ private:
 class KernelEmitter {
 public:
   KernelEmitter(ImplicitLocOpBuilder &b, IntrinsicCalls &intrinsics,
-                const Int8Contraction &c, MicroKernel mk,
+                const Contraction &c, MicroKernel mk,
                 std::optional<FusedConsumer> consumer)
       : b(b), intrinsics(intrinsics), c(c), mk(mk),
         consumer(std::move(consumer)) {}
@@ -87,7 +87,7 @@ public:
   /// fused consumer) in its original shape.
   Value emit();
   /// The depthwise convolution kernel: channels in vector lanes, taps
-  /// unrolled, one i32 accumulator vector per (pixel, channel block).
+  /// unrolled, one accumulator vector per (pixel, channel block).
   Value emitDepthwise();
 
 private:
@@ -136,7 +136,7 @@ private:
 
   ImplicitLocOpBuilder &b;
   IntrinsicCalls &intrinsics;
-  const Int8Contraction &c;
+  const Contraction &c;
   MicroKernel mk;
   std::optional<FusedConsumer> consumer;
 
@@ -147,13 +147,21 @@ private:
   int64_t tileSize(int64_t vecs) const {
     return kGroups * vecs * static_cast<int64_t>(mk.bWidth());
   }
+  /// The accumulators' element type.
+  Type accElement() {
+    return c.isFloat() ? Type(b.getF32Type()) : Type(b.getI32Type());
+  }
+  /// Zero of `type`, a scalar or vector type.
+  Value zero(Type type) {
+    return arith::ConstantOp::create(b, b.getZeroAttr(type));
+  }
 };
 
 } // namespace
 
 /// Whether the kernel's A operand is A offset by 128 (its sign bit flipped):
 /// vpdpbusd wants u8, sdot and smmla s8.
-static bool flipsA(const MicroKernel &mk, const Int8Contraction &c) {
+static bool flipsA(const MicroKernel &mk, const Contraction &c) {
   return mk.kind == MicroKernel::QuadU8S8 ? c.lhsSigned
                                           : mk.isQuad() && !c.lhsSigned;
 }
@@ -176,7 +184,9 @@ SmallVector<Value> KernelEmitter::loop(
 /// for the i8 dot instructions (so that the kernel broadcasts straight from
 /// memory).
 Value KernelEmitter::packA() {
-  Type elem = mk.isQuad() ? b.getI8Type() : b.getI16Type();
+  Type elem = c.isFloat()   ? Type(b.getF32Type())
+              : mk.isQuad() ? Type(b.getI8Type())
+                            : Type(b.getI16Type());
   AffineMap lhsMap = c.op.getIndexingMapsArray()[0];
   auto lhsType = cast<RankedTensorType>(c.lhs().getType());
   bool plain = c.mDims.size() == 1 && c.kDims.size() == 1 &&
@@ -237,31 +247,40 @@ Value KernelEmitter::packA() {
 }
 
 /// B in kernel order: for each column tile, for each group of k, for each
-/// vector of the tile, `bWidth` bytes. Lane l of a PairI16/Quad vector holds
-/// `group` consecutive k of column l; a BlockS8S8 vector holds 8 k of two
-/// columns. Padding (k beyond K, columns beyond N) is zero.
+/// vector of the tile, `bWidth` elements (bytes, or f32). Lane l of a
+/// PairI16/Quad/F32Fma vector holds `group` consecutive k of column l; a
+/// BlockS8S8 vector holds 8 k of two columns. Padding (k beyond K, columns
+/// beyond N) is zero.
 Value KernelEmitter::packB() {
-  SmallVector<int8_t> bytes;
+  SmallVector<double> values;
   unsigned cols = mk.colsPerVector(), width = mk.bWidth();
-  auto emitTileBytes = [&](int64_t col0, int64_t vecs) {
+  auto emitTileValues = [&](int64_t col0, int64_t vecs) {
     for (int64_t g = 0; g < kGroups; ++g)
       for (int64_t v = 0; v < vecs; ++v)
         for (unsigned e = 0; e < width; ++e) {
           // PairI16/Quad: e = lane * group + i; Block: e = col * 8 + i.
           int64_t col = col0 + v * cols + e / mk.group;
           int64_t kk = g * mk.group + e % mk.group;
-          int64_t value = col < c.n && kk < c.k ? c.b(kk, col) : 0;
-          bytes.push_back(static_cast<int8_t>(value));
+          values.push_back(col < c.n && kk < c.k ? c.b(kk, col) : 0);
         }
   };
   for (int64_t t = 0; t < fullTiles; ++t)
-    emitTileBytes(t * tileCols, mk.nr);
+    emitTileValues(t * tileCols, mk.nr);
   if (tailVecs)
-    emitTileBytes(fullTiles * tileCols, tailVecs);
-  auto type = RankedTensorType::get({static_cast<int64_t>(bytes.size())},
-                                    b.getI8Type());
+    emitTileValues(fullTiles * tileCols, tailVecs);
+  int64_t size = values.size();
+  if (c.isFloat()) {
+    SmallVector<float> floats(values.begin(), values.end());
+    return arith::ConstantOp::create(
+        b, DenseElementsAttr::get(RankedTensorType::get({size}, b.getF32Type()),
+                                  ArrayRef<float>(floats)));
+  }
+  // Unsigned weights wrap to their bit pattern.
+  SmallVector<int8_t> bytes = llvm::map_to_vector(
+      values, [](double v) { return static_cast<int8_t>(int64_t(v)); });
   return arith::ConstantOp::create(
-      b, DenseElementsAttr::get(type, ArrayRef<int8_t>(bytes)));
+      b, DenseElementsAttr::get(RankedTensorType::get({size}, b.getI8Type()),
+                                ArrayRef<int8_t>(bytes)));
 }
 
 /// The accumulators' start per output column: zero, or the correction
@@ -269,6 +288,8 @@ Value KernelEmitter::packB() {
 /// sdot/smmla on unsigned A).
 Value KernelEmitter::accumulatorStart() {
   int64_t sign = 0;
+  if (c.isFloat())
+    return Value();
   if (mk.kind == MicroKernel::QuadU8S8 && c.lhsSigned)
     sign = -1;
   if ((mk.kind == MicroKernel::QuadS8S8 || mk.kind == MicroKernel::BlockS8S8) &&
@@ -281,7 +302,7 @@ Value KernelEmitter::accumulatorStart() {
   for (int64_t j = 0; j < c.n; ++j) {
     int64_t sum = 0;
     for (int64_t kk = 0; kk < c.k; ++kk)
-      sum += c.b(kk, j);
+      sum += static_cast<int64_t>(c.b(kk, j));
     // Wraps like the i32 accumulation it corrects.
     start[j] = static_cast<int32_t>(static_cast<uint32_t>(sign * 128 * sum));
   }
@@ -291,9 +312,14 @@ Value KernelEmitter::accumulatorStart() {
 }
 
 /// `count` (<= group) A values of `row` from column kIndex, zero-padded to
-/// `group` and broadcast as i32 to every lane, in the kernel's A vector type.
+/// `group` and broadcast as i32 to every lane, in the kernel's A vector type
+/// (an f32 A value broadcast as itself).
 Value KernelEmitter::broadcastA(Value row, Value kIndex, int64_t count) {
   Type elem = cast<RankedTensorType>(a.getType()).getElementType();
+  if (mk.kind == MicroKernel::F32Fma)
+    return vector::BroadcastOp::create(
+        b, VectorType::get({mk.lanes}, elem),
+        tensor::ExtractOp::create(b, a, ValueRange{row, kIndex}));
   auto groupType = VectorType::get({mk.group}, elem);
   Value pad = arith::ConstantOp::create(b, b.getZeroAttr(elem));
   Value values = vector::TransferReadOp::create(
@@ -351,6 +377,8 @@ Value KernelEmitter::dot(Value acc, Value av, Value bv) {
     return arm_neon::SdotOp::create(b, accType, acc, av, bv);
   case MicroKernel::BlockS8S8:
     return arm_neon::SmmlaOp::create(b, accType, acc, av, bv);
+  case MicroKernel::F32Fma:
+    return vector::FMAOp::create(b, av, bv, acc);
   }
   llvm_unreachable("unknown micro-kernel");
 }
@@ -409,26 +437,26 @@ Value KernelEmitter::applyConsumer(Value acc, Value row, Value col,
 Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
                               Value base, int64_t vecs, bool partial) {
   bool block = mk.kind == MicroKernel::BlockS8S8;
-  auto accType = VectorType::get({mk.lanes}, b.getI32Type());
+  auto accType = VectorType::get({mk.lanes}, accElement());
   // smmla accumulators cover row pairs.
   int64_t accRows = block ? (rows + 1) / 2 : rows;
   SmallVector<Value> init;
   for (int64_t r = 0; r < accRows; ++r)
     for (int64_t v = 0; v < vecs; ++v) {
       if (!start) {
-        init.push_back(arith::ConstantOp::create(b, b.getZeroAttr(accType)));
+        init.push_back(zero(accType));
         continue;
       }
       // Per column start; smmla's block [c00 c01 c10 c11] repeats the pair.
       Value col = add(j0, v * mk.colsPerVector());
-      Value zero = arith::ConstantOp::create(b, b.getI32IntegerAttr(0));
+      Value pad = zero(b.getI32Type());
       if (!block) {
         init.push_back(vector::TransferReadOp::create(
-            b, accType, start, ValueRange{col}, zero, ArrayRef<bool>{true}));
+            b, accType, start, ValueRange{col}, pad, ArrayRef<bool>{true}));
         continue;
       }
       Value pair = vector::TransferReadOp::create(
-          b, VectorType::get({2}, b.getI32Type()), start, ValueRange{col}, zero,
+          b, VectorType::get({2}, b.getI32Type()), start, ValueRange{col}, pad,
           ArrayRef<bool>{true});
       init.push_back(vector::ShuffleOp::create(b, pair, pair,
                                                ArrayRef<int64_t>{0, 1, 0, 1}));
@@ -439,11 +467,11 @@ Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
     Value kIndex = arith::MulIOp::create(b, kg, index(mk.group));
     Value offset = mulAdd(kg, step, base);
     SmallVector<Value> bv;
+    Type bElem = cast<RankedTensorType>(packed.getType()).getElementType();
     for (int64_t v = 0; v < vecs; ++v) {
       Value bytes = vector::TransferReadOp::create(
-          b, VectorType::get({mk.bWidth()}, b.getI8Type()), packed,
-          ValueRange{add(offset, v * mk.bWidth())},
-          arith::ConstantOp::create(b, b.getI8IntegerAttr(0)),
+          b, VectorType::get({mk.bWidth()}, bElem), packed,
+          ValueRange{add(offset, v * mk.bWidth())}, zero(bElem),
           ArrayRef<bool>{true});
       if (mk.kind == MicroKernel::PairI16) {
         auto wide = VectorType::get({mk.bWidth()}, b.getI16Type());
@@ -506,7 +534,8 @@ Value KernelEmitter::emitTile(Value out, Value i0, int64_t rows, Value j0,
 }
 
 Value KernelEmitter::restoreLayout(Value out) {
-  Operation *replaced = consumer ? consumer->op : c.op;
+  Operation *replaced =
+      consumer ? consumer->op.getOperation() : c.op.getOperation();
   auto type = cast<RankedTensorType>(replaced->getResult(0).getType());
   AffineMap outMap = c.op.getIndexingMapsArray()[2];
   SmallVector<unsigned> order, kernelOrder;
@@ -584,7 +613,7 @@ Value KernelEmitter::emit() {
   start = accumulatorStart();
   flattenConsumerArgs();
 
-  Type elem = consumer ? consumer->elementType : b.getI32Type();
+  Type elem = consumer ? consumer->elementType : accElement();
   // Whole vectors are stored: masked stores of narrow types are slow or
   // scalarized, a final slice is one copy.
   int64_t paddedN = fullTiles * tileCols + tailVecs * mk.colsPerVector();
@@ -622,8 +651,9 @@ Value KernelEmitter::emit() {
   // across column tiles); otherwise column tiles outside, so each tile's B
   // panel stays in cache while A streams past it.
   constexpr int64_t l2Bytes = 256 * 1024;
-  int64_t packedBytes =
-      cast<RankedTensorType>(packed.getType()).getNumElements();
+  auto packedType = cast<RankedTensorType>(packed.getType());
+  int64_t packedBytes = packedType.getNumElements() *
+                        packedType.getElementTypeBitWidth() / 8;
   if (packedBytes <= l2Bytes || fullTiles == 0) {
     out = rowTiles(out, [&](Value out, Value i0, int64_t rows) {
       return columnTiles(out, [&](Value out, Value j0, Value base, int64_t vecs,
@@ -663,17 +693,23 @@ Value KernelEmitter::emitDepthwise() {
   int64_t fullBlocks = channels / lanes;
   bool tail = channels % lanes != 0;
   int64_t padded = llvm::divideCeil(channels, lanes) * lanes;
-  Type i32 = b.getI32Type();
-  auto accType = VectorType::get({lanes}, i32);
+  Type accElem = accElement();
+  auto accType = VectorType::get({lanes}, accElem);
 
-  // Weights as i32 [tap][padded channel].
-  SmallVector<int32_t> weights(taps * padded, 0);
+  // Weights as accumulator elements [tap][padded channel].
+  SmallVector<double> weights(taps * padded, 0);
   for (int64_t k = 0; k < taps; ++k)
     for (int64_t g = 0; g < channels; ++g)
-      weights[k * padded + g] = static_cast<int32_t>(c.b(k, g));
+      weights[k * padded + g] = c.b(k, g);
+  auto wType = RankedTensorType::get({taps * padded}, accElem);
   Value wTensor = arith::ConstantOp::create(
-      b, DenseElementsAttr::get(RankedTensorType::get({taps * padded}, i32),
-                                ArrayRef<int32_t>(weights)));
+      b, c.isFloat()
+             ? DenseElementsAttr::get(
+                   wType, ArrayRef(SmallVector<float>(weights.begin(),
+                                                      weights.end())))
+             : DenseElementsAttr::get(
+                   wType, ArrayRef(SmallVector<int32_t>(weights.begin(),
+                                                        weights.end()))));
 
   // Per tap, the input indices as a map of (M dims..., channel), on the
   // input without its unit dims after the channel.
@@ -711,15 +747,15 @@ Value KernelEmitter::emitDepthwise() {
   }
 
   Type lhsElem = lhsType.getElementType();
-  Type elem = consumer ? consumer->elementType : i32;
+  Type elem = consumer ? consumer->elementType : accElem;
   Value out = tensor::EmptyOp::create(b, ArrayRef<int64_t>{c.m, padded}, elem);
 
   auto pixel = [&](Value out, ArrayRef<Value> ivs, Value row, Value g0,
                    bool partial) {
     SmallVector<Value> dims(ivs);
     dims.push_back(g0);
-    Value acc = arith::ConstantOp::create(b, b.getZeroAttr(accType));
-    Value pad = arith::ConstantOp::create(b, b.getZeroAttr(lhsElem));
+    Value acc = zero(accType);
+    Value pad = zero(lhsElem);
     for (int64_t k = 0; k < taps; ++k) {
       SmallVector<Value> indices;
       for (AffineExpr expr : tapMaps[k].getResults())
@@ -728,12 +764,15 @@ Value KernelEmitter::emitDepthwise() {
       Value x = vector::TransferReadOp::create(
           b, VectorType::get({lanes}, lhsElem), lhs, indices, pad,
           ArrayRef<bool>{!partial});
-      x = c.lhsSigned ? arith::ExtSIOp::create(b, accType, x).getResult()
-                      : arith::ExtUIOp::create(b, accType, x).getResult();
       Value w = vector::TransferReadOp::create(
           b, accType, wTensor, ValueRange{add(g0, k * padded)},
-          arith::ConstantOp::create(b, b.getI32IntegerAttr(0)),
-          ArrayRef<bool>{true});
+          zero(accElem), ArrayRef<bool>{true});
+      if (c.isFloat()) {
+        acc = vector::FMAOp::create(b, x, w, acc);
+        continue;
+      }
+      x = c.lhsSigned ? arith::ExtSIOp::create(b, accType, x).getResult()
+                      : arith::ExtUIOp::create(b, accType, x).getResult();
       acc = arith::AddIOp::create(b, acc, arith::MulIOp::create(b, x, w));
     }
     Value value = consumer ? applyConsumer(acc, row, g0, partial) : acc;
@@ -770,9 +809,9 @@ Value KernelEmitter::emitDepthwise() {
   return restoreLayout(dropPadding(out, padded));
 }
 
-Value qmlir::emitInt8Kernel(RewriterBase &rewriter, const Int8Contraction &c,
-                            const MicroKernel &mk,
-                            const std::optional<FusedConsumer> &consumer) {
+Value qmlir::emitKernel(RewriterBase &rewriter, const Contraction &c,
+                        const MicroKernel &mk,
+                        const std::optional<FusedConsumer> &consumer) {
   Operation *replaced =
       consumer ? consumer->op.getOperation() : c.op.getOperation();
   OpBuilder::InsertionGuard guard(rewriter);
