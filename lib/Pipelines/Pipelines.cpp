@@ -82,6 +82,7 @@ void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addNestedPass<func::FuncOp>(createExpandFloatOpsPass());
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgToNHWCPass());
   pm.addPass(createInt8KernelsPass(Int8KernelsPassOptions{options.target}));
   pm.addPass(createFloatKernelsPass(FloatKernelsPassOptions{options.target}));
   pm.addPass(createCanonicalizerPass());

@@ -131,6 +131,40 @@ def FloatKernelsPass : Pass<"qmlir-float-kernels", "::mlir::ModuleOp"> {
   ];
 }
 
+def LinalgToNHWCPass : Pass<"qmlir-linalg-to-nhwc"> {
+  let summary = "Rewrite NCHW linalg convolutions and pooling into NHWC, "
+                "transposes sunk until they cancel";
+  let description = [{
+    The float counterpart of `qnn-convert-to-nhwc` (ONNX and PyTorch models
+    are NCHW; the kernels want channels innermost): on the `linalg` ops a
+    model keeps in float,
+
+    - `linalg.conv_2d_nchw_fchw` and `linalg.depthwise_conv_2d_nchw_chw`
+      with a constant filter (transposed at compile time to HWCF / HWC),
+      `linalg.pooling_nchw_max` and `linalg.pooling_nchw_sum` become their
+      NHWC forms between a transpose of the input and one of the result
+      (a zero-filled init is filled again in NHWC);
+    - a transpose sinks through a `tensor.pad` of a constant value (the pad
+      amounts permuted), and through a `linalg.generic` that reads it whole:
+      the generic is re-indexed to read the transpose's source (every other
+      operand's map composed with the renaming of the loops). An elementwise
+      generic, whose other full operands must be transposed alike (bias or
+      scale broadcasts may not be), produces its result in the new layout
+      and passes the transpose on to its users; a generic with one input
+      and reduction loops (global average pooling, a mean) keeps its
+      result's layout;
+    - transposes that undo each other cancel.
+
+    Only the layout changes: each output is computed from the same values in
+    the same order. Convolutions whose filter is not a constant keep NCHW.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
 def ExportABIPass : Pass<"qmlir-export-abi", "::mlir::ModuleOp"> {
   let summary = "Mark public functions as entry points of compiled code";
   let description = [{

@@ -8,9 +8,11 @@
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/IndexingUtils.h"
 #include "mlir/IR/BuiltinTypes.h"
 
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 using namespace qmlir::qnn;
@@ -72,4 +74,44 @@ linalg::GenericOp qmlir::qnn::matchStorageBroadcast(Value value) {
   if (yield.getOperand(0) != copy.getBlock()->getArgument(0))
     return {};
   return copy;
+}
+
+/// The dense elements of `attr` transposed by `perm`, as `type`.
+DenseElementsAttr qmlir::qnn::transposeElements(DenseElementsAttr attr,
+                                           ArrayRef<int64_t> perm,
+                                           RankedTensorType type) {
+  if (attr.isSplat())
+    return attr.resizeSplat(type);
+  ArrayRef<int64_t> shape = attr.getType().getShape();
+  SmallVector<int64_t> strides = computeStrides(shape);
+  SmallVector<int64_t> index(shape.size(), 0);
+  // Source offset of each result element, in result order.
+  SmallVector<int64_t> sources;
+  sources.reserve(attr.getNumElements());
+  for (int64_t n = 0; n < attr.getNumElements(); ++n) {
+    int64_t offset = 0;
+    for (auto [d, i] : llvm::enumerate(index))
+      offset += i * strides[perm[d]];
+    sources.push_back(offset);
+    for (int64_t d = index.size() - 1; d >= 0; --d) {
+      if (++index[d] < type.getDimSize(d))
+        break;
+      index[d] = 0;
+    }
+  }
+  unsigned bits = attr.getElementType().getIntOrFloatBitWidth();
+  if (bits % 8 == 0) {
+    ArrayRef<char> raw = attr.getRawData();
+    size_t bytes = bits / 8;
+    std::vector<char> data(raw.size());
+    for (auto [n, source] : llvm::enumerate(sources))
+      std::memcpy(&data[n * bytes], &raw[source * bytes], bytes);
+    return DenseElementsAttr::getFromRawBuffer(type, data);
+  }
+  SmallVector<APInt> values(attr.getValues<APInt>());
+  SmallVector<APInt> result;
+  result.reserve(values.size());
+  for (int64_t source : sources)
+    result.push_back(values[source]);
+  return DenseElementsAttr::get(type, result);
 }

@@ -45,6 +45,13 @@ mlir::Value buildStorageBroadcast(mlir::OpBuilder &b, mlir::Location loc,
 /// that produces `value`, or null.
 mlir::linalg::GenericOp matchStorageBroadcast(mlir::Value value);
 
+/// The dense elements of `attr` transposed by `perm` (result dim i is
+/// source dim perm[i], as in linalg.transpose), as `type`: how NCHW
+/// filters become NHWC ones at compile time.
+mlir::DenseElementsAttr transposeElements(mlir::DenseElementsAttr attr,
+                                          llvm::ArrayRef<int64_t> perm,
+                                          mlir::RankedTensorType type);
+
 } // namespace qmlir::qnn
 
 #endif // QMLIR_DIALECT_QNN_UTILS_QUANTUTILS_H
