@@ -43,14 +43,15 @@ bench: build
 
 # Whole models (torchvision CNNs, a transformer encoder) by the documented
 # flow against PyTorch fp32 and int8 (onednn engine: Debian's torch has no
-# fbgemm) and ONNX Runtime fp32 and QDQ int8, 1 thread (docs/Codegen.md);
-# needs python3-torch, python3-torchvision and npm.
-# BENCH_MODELS=...,resnet50 widens it (any torchvision model name).
+# fbgemm) and ONNX Runtime fp32 and QDQ int8, BENCH_THREADS threads for
+# every party (docs/Codegen.md); needs python3-torch, python3-torchvision
+# and npm. BENCH_MODELS=...,resnet50 widens it (any torchvision model name).
 BENCH_MODELS ?= resnet18,mobilenet_v2,mobilenet_v3_small,transformer_encoder
+BENCH_THREADS ?= 1
 ORT_NODE = $(BUILD)/npm/node_modules/onnxruntime-node
 bench-models: build $(ORT_NODE)
 	/usr/bin/python3 bench/models.py $(BUILD) $(BUILD)/bench-models --models $(BENCH_MODELS) \
-	  --ort $(BUILD)/npm/node_modules
+	  --threads $(BENCH_THREADS) --ort $(BUILD)/npm/node_modules
 
 # ONNX Runtime's CPU provider for bench-models; its install script fetches
 # GPU parts and fails, the CPU binaries are in the package.

@@ -164,10 +164,11 @@ QMLIR_BENCH_SHAPES
 #undef QMLIR_SHAPE
 
 int main(int argc, char **argv) {
-  // Single thread for every peer.
-  setenv("OMP_NUM_THREADS", "1", 1);
-  setenv("OPENBLAS_NUM_THREADS", "1", 1);
-  openblas_set_num_threads(1);
+  // The same thread count for every peer: OMP_NUM_THREADS, one if unset.
+  // oneDNN's libgomp reads it when loaded, before main: `make bench` sets it.
+  setenv("OMP_NUM_THREADS", "1", /*overwrite=*/0);
+  int threads = std::atoi(std::getenv("OMP_NUM_THREADS"));
+  openblas_set_num_threads(threads);
 #define QMLIR_SHAPE(M, N, K)                                                   \
   benchmark::RegisterBenchmark("qmlir_int8/" #M "x" #N "x" #K,                 \
                                qmlirMatmul<int8_t>,                            \
@@ -183,8 +184,8 @@ int main(int argc, char **argv) {
                                M, N, K);
   QMLIR_BENCH_SHAPES
 #undef QMLIR_SHAPE
-  benchmark::RegisterBenchmark("qmlir_int8_conv/3136x64x576",
-                               qmlirConv<int8_t>, _mlir_ciface_conv_int8);
+  benchmark::RegisterBenchmark("qmlir_int8_conv/3136x64x576", qmlirConv<int8_t>,
+                               _mlir_ciface_conv_int8);
   benchmark::RegisterBenchmark("qmlir_f32_conv/3136x64x576", qmlirConv<float>,
                                _mlir_ciface_conv_f32);
   benchmark::RegisterBenchmark("clock", clockRate);

@@ -6,20 +6,20 @@ BatchNorm statistics, a transformer encoder) is exported to ONNX, imported,
 calibrated on 16 samples, quantized with the default pipeline and compiled
 with `quant-compile --emit=exe`, every step a tool run whose time and peak
 RSS are recorded. Latency is that of the executables in a fresh process,
-one thread, one sample per call: the mean of `--repeat` calls, the first
-(cold) one included, default allocator settings. PyTorch 1.13 runs float
-(eager) and int8 (FX post-training static quantization calibrated on the
-same 16 samples, on the first of fbgemm, onednn and qnnpack its build
-supports: Debian's has no fbgemm; the transformer's int8 is dynamic
-quantization of its Linear layers), each in a process of its own, one
-thread. ONNX Runtime (npm's onnxruntime-node, CPU provider, one thread, all
-graph optimizations) runs the exported float model and a QDQ int8 model
+`--threads` threads (1 by default, for every party), one sample per call:
+the mean of `--repeat` calls, the first (cold) one included, default
+allocator settings. PyTorch 1.13 runs float (eager) and int8 (FX
+post-training static quantization calibrated on the same 16 samples, on the
+first of fbgemm, onednn and qnnpack its build supports: Debian's has no
+fbgemm; the transformer's int8 is dynamic quantization of its Linear
+layers), each in a process of its own. ONNX Runtime (npm's
+onnxruntime-node, CPU provider, all graph optimizations) runs the exported float model and a QDQ int8 model
 written by bench/qdq.py from the same calibration statistics. Peers'
 latencies are the median of as many calls after one warm-up. SQNR is each
 int8 model's output against its own float model over 8 further samples.
 
 Usage: models.py BUILD_DIR WORK_DIR [--models resnet18,transformer_encoder,...] [--size 224]
-                 [--ort NODE_MODULES]
+                 [--threads N] [--ort NODE_MODULES]
 """
 import argparse
 import json
@@ -76,7 +76,7 @@ def torch_peer(args):
     torch, _ = torch_modules()
     from torch.ao.quantization import get_default_qconfig_mapping
     from torch.ao.quantization.quantize_fx import convert_fx, prepare_fx
-    torch.set_num_threads(1)
+    torch.set_num_threads(args.threads)
     base = os.path.join(args.work, args.model)
     model, _ = zoo_model(args.model, args.size)
     calib = torch.from_numpy(np.load(base + ".calib.npy"))
@@ -109,22 +109,22 @@ def torch_peer(args):
 
 
 def ort_peer(args, base, model, kind):
-    """ONNX Runtime (node, onnxruntime-node) on `model`: median ms of one
-    thread, outputs of the test samples saved as <base>.ort-<kind>.npy."""
+    """ONNX Runtime (node, onnxruntime-node) on `model`: median ms on
+    `args.threads` threads, outputs of the test samples saved as
+    <base>.ort-<kind>.npy."""
     out = subprocess.run(["node", os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                                "ort_peer.js"),
                           args.ort, model, base + ".test.npy", "%s.ort-%s.npy" % (base, kind),
-                          str(args.repeat), "1"],
+                          str(args.repeat), str(args.threads)],
                          stdout=subprocess.PIPE, text=True, check=True).stdout
     return json.loads(out.splitlines()[-1])["ms"]
 
 
-def executable_ms(exe, sample, repeat):
+def executable_ms(exe, sample, repeat, threads):
     """Milliseconds per call of a quant-compile executable, fresh process."""
-    _, rss, _ = measured([exe, "--input=" + sample, "--output=" + sample + ".out.npy",
-                          "--repeat=1"])
-    err = subprocess.run([exe, "--input=" + sample, "--output=" + sample + ".out.npy",
-                          "--repeat=%d" % repeat], capture_output=True, text=True,
+    run = [exe, "--input=" + sample, "--output=" + sample + ".out.npy", "--threads=%d" % threads]
+    _, rss, _ = measured(run + ["--repeat=1"])
+    err = subprocess.run(run + ["--repeat=%d" % repeat], capture_output=True, text=True,
                          check=True).stderr
     return float(re.search(r"([0-9.]+) us per sample", err).group(1)) / 1e3, rss
 
@@ -160,14 +160,14 @@ def bench_model(name, args, bin_dir, env):
             row["weights"], row["workspace"] = (int(g) / 2 ** 20 for g in sizes.groups())
     for kind in ("int8", "float"):
         row[kind + " ms"], row[kind + " rss"] = executable_ms(
-            base + "." + kind, base + ".one.npy", args.repeat)
+            base + "." + kind, base + ".one.npy", args.repeat, args.threads)
         subprocess.run([base + "." + kind, "--input=%s.test.npy" % base,
                         "--output=%s.%s.out.npy" % (base, kind)], check=True)
     row["sqnr"] = sqnr(np.load(base + ".float.out.npy"), np.load(base + ".int8.out.npy"))
     for peer in ("float", "int8"):
         out = subprocess.run([sys.executable, __file__, args.build, args.work, "--peer",
                               peer, "--model", name, "--size", str(args.size),
-                              "--repeat", str(args.repeat)],
+                              "--repeat", str(args.repeat), "--threads", str(args.threads)],
                              stdout=subprocess.PIPE, text=True, check=True).stdout
         result = json.loads(out.splitlines()[-1])
         row["torch " + peer + " ms"] = result["ms"]
@@ -191,6 +191,7 @@ def main():
     parser.add_argument("--models", default="resnet18,mobilenet_v2,mobilenet_v3_small,transformer_encoder")
     parser.add_argument("--size", type=int, default=224)
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=1, help="threads of every party")
     parser.add_argument("--peer", choices=["float", "int8"])
     parser.add_argument("--model")
     parser.add_argument("--ort", default=os.path.join("build", "npm", "node_modules"),
@@ -209,7 +210,8 @@ def main():
                                                    "..", "python"),
                QMLIR_BIN=bin_dir)
     rows = [bench_model(name, args, bin_dir, env) for name in args.models.split(",")]
-    print("Latency per sample, 1 thread (ms); speed-ups are peer time / qmlir int8 time\n")
+    print("Latency per sample, %d thread%s (ms); speed-ups are peer time / qmlir int8 time\n"
+          % (args.threads, "s" if args.threads > 1 else ""))
     head = ["model", "qmlir int8", "PyTorch int8", "ORT int8 (QDQ)",
             "ORT fp32", "vs PyTorch int8", "vs ORT int8", "vs ORT fp32",
             "qmlir float", "PyTorch fp32"]

@@ -2,6 +2,7 @@
    quant-run command line and data convention for a standalone executable.
 
      model --input=a.npy [--input=...] --output=y.npy [--output=...] [--repeat=N]
+           [--threads=N]
 
    An input with one more dimension than its argument holds samples along
    axis 0; the model runs once per sample and outputs stack the same way.
@@ -15,6 +16,11 @@
 #include <time.h>
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
+#endif
+
+#if QMLIR_MAIN_OPENMP
+/* LLVM's OpenMP runtime, which the kernels call. */
+void omp_set_num_threads(int);
 #endif
 
 #define NUM_IN QMLIR_MAIN_NUM_INPUTS
@@ -146,7 +152,7 @@ static void check_cpu(void) {
 int main(int argc, char **argv) {
   const char *inputs[64], *outputs[64];
   int num_inputs = 0, num_outputs = 0;
-  long repeat = 1;
+  long repeat = 1, threads = 0;
   for (int i = 1; i < argc; ++i) {
     if (!strncmp(argv[i], "--input=", 8) && num_inputs < 64)
       inputs[num_inputs++] = argv[i] + 8;
@@ -154,9 +160,18 @@ int main(int argc, char **argv) {
       outputs[num_outputs++] = argv[i] + 9;
     else if (!strncmp(argv[i], "--repeat=", 9) && (repeat = strtol(argv[i] + 9, NULL, 10)) > 0)
       ;
+    else if (!strncmp(argv[i], "--threads=", 10) && (threads = strtol(argv[i] + 10, NULL, 10)) > 0)
+      ;
     else
-      fail("unknown argument '%s'%s (--input=, --output=, --repeat=N)", argv[i], "");
+      fail("unknown argument '%s'%s (--input=, --output=, --repeat=N, --threads=N)", argv[i], "");
   }
+#if QMLIR_MAIN_OPENMP
+  if (threads > 0)
+    omp_set_num_threads((int)threads);
+#else
+  if (threads > 1)
+    fail("--threads: this model was compiled without --parallel, so it runs on one thread%s%s", "", "");
+#endif
   char expected[32];
   snprintf(expected, sizeof expected, "%d", NUM_IN);
   if (num_inputs != NUM_IN)

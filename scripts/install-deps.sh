@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # LLVM/MLIR 22, the one pinned toolchain (see ../shared/TOOLCHAIN.md).
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22
+  # LLVM's OpenMP runtime: the kernels' threads (JIT and x86_64 executables).
+  libomp-22-dev
   # Build; clang's runtimes for the sanitizer and fuzzer builds.
   cmake ninja-build ccache libclang-rt-22-dev
   # aarch64: cross toolchain and user-mode emulation for compiled models.

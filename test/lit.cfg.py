@@ -30,6 +30,9 @@ llvm_config.with_system_environment(
 llvm_config.with_environment("PYTHONPATH", os.path.join(config.qmlir_src_root, "python"), append_path=True)
 llvm_config.with_environment("PATH", config.qmlir_tools_dir, append_path=True)
 config.environment["QMLIR_BIN"] = config.qmlir_tools_dir
+# Tests run side by side: compiled code uses one OpenMP thread unless a test
+# asks for more (--threads=N), rather than all cores each.
+config.environment["OMP_NUM_THREADS"] = "1"
 # FileCheck, not, count: Debian keeps them outside the default PATH.
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.use_default_substitutions()

@@ -29,8 +29,8 @@ struct FloatKernelsPass : qmlir::impl::FloatKernelsPassBase<FloatKernelsPass> {
 
   void runOnOperation() override {
     if (failed(rewriteContractionsAsKernels(getOperation(), target,
-                                            ContractionType::F32,
-                                            remarkSkipped, getArgument())))
+                                            ContractionType::F32, remarkSkipped,
+                                            getArgument())))
       signalPassFailure();
   }
 };

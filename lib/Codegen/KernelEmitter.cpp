@@ -104,13 +104,16 @@ private:
   SmallVector<Value>
   loop(int64_t count, ValueRange init,
        llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body);
-  /// The same, carrying one value.
-  Value loop(int64_t count, Value init,
-             llvm::function_ref<Value(Value, Value)> body) {
-    return loop(count, ValueRange{init},
-                [&](Value iv, ValueRange iter) -> SmallVector<Value> {
-                  return {body(iv, iter[0])};
-                })[0];
+  /// A loop over output tiles carrying the output tensor: its iterations
+  /// write disjoint tiles, so it is marked for qmlir-parallelize.
+  Value tileLoop(int64_t count, Value out,
+                 llvm::function_ref<Value(Value, Value)> body) {
+    Value result = loop(count, ValueRange{out},
+                        [&](Value iv, ValueRange iter) -> SmallVector<Value> {
+                          return {body(iv, iter[0])};
+                        })[0];
+    result.getDefiningOp()->setAttr(kParallelTilesAttrName, b.getUnitAttr());
+    return result;
   }
   Value packA();
   Value packB();
@@ -624,7 +627,7 @@ Value KernelEmitter::emit() {
   // fn(out, j0, base, vecs, partial) per column tile.
   auto columnTiles = [&](Value out, TileFn fn) {
     if (fullTiles > 0)
-      out = loop(fullTiles, out, [&](Value t, Value iter) {
+      out = tileLoop(fullTiles, out, [&](Value t, Value iter) {
         return fn(iter, arith::MulIOp::create(b, t, index(tileCols)),
                   arith::MulIOp::create(b, t, index(tileSize(mk.nr))), mk.nr,
                   false);
@@ -639,7 +642,7 @@ Value KernelEmitter::emit() {
                       llvm::function_ref<Value(Value, Value, int64_t)> fn) {
     int64_t fullRows = c.m / mk.mr;
     if (fullRows > 0)
-      out = loop(fullRows, out, [&](Value t, Value iter) {
+      out = tileLoop(fullRows, out, [&](Value t, Value iter) {
         return fn(iter, arith::MulIOp::create(b, t, index(mk.mr)), mk.mr);
       });
     if (c.m % mk.mr)
@@ -652,8 +655,8 @@ Value KernelEmitter::emit() {
   // panel stays in cache while A streams past it.
   constexpr int64_t l2Bytes = 256 * 1024;
   auto packedType = cast<RankedTensorType>(packed.getType());
-  int64_t packedBytes = packedType.getNumElements() *
-                        packedType.getElementTypeBitWidth() / 8;
+  int64_t packedBytes =
+      packedType.getNumElements() * packedType.getElementTypeBitWidth() / 8;
   if (packedBytes <= l2Bytes || fullTiles == 0) {
     out = rowTiles(out, [&](Value out, Value i0, int64_t rows) {
       return columnTiles(out, [&](Value out, Value j0, Value base, int64_t vecs,
@@ -705,8 +708,8 @@ Value KernelEmitter::emitDepthwise() {
   Value wTensor = arith::ConstantOp::create(
       b, c.isFloat()
              ? DenseElementsAttr::get(
-                   wType, ArrayRef(SmallVector<float>(weights.begin(),
-                                                      weights.end())))
+                   wType,
+                   ArrayRef(SmallVector<float>(weights.begin(), weights.end())))
              : DenseElementsAttr::get(
                    wType, ArrayRef(SmallVector<int32_t>(weights.begin(),
                                                         weights.end()))));
@@ -765,8 +768,8 @@ Value KernelEmitter::emitDepthwise() {
           b, VectorType::get({lanes}, lhsElem), lhs, indices, pad,
           ArrayRef<bool>{!partial});
       Value w = vector::TransferReadOp::create(
-          b, accType, wTensor, ValueRange{add(g0, k * padded)},
-          zero(accElem), ArrayRef<bool>{true});
+          b, accType, wTensor, ValueRange{add(g0, k * padded)}, zero(accElem),
+          ArrayRef<bool>{true});
       if (c.isFloat()) {
         acc = vector::FMAOp::create(b, x, w, acc);
         continue;
@@ -785,7 +788,7 @@ Value KernelEmitter::emitDepthwise() {
     for (auto [iv, d] : llvm::zip(ivs, c.mDims))
       row = mulAdd(row, c.ranges[d], iv);
     if (fullBlocks > 0)
-      out = loop(fullBlocks, out, [&](Value blk, Value carried) {
+      out = tileLoop(fullBlocks, out, [&](Value blk, Value carried) {
         return pixel(carried, ivs, row,
                      arith::MulIOp::create(b, blk, index(lanes)), false);
       });
@@ -798,12 +801,12 @@ Value KernelEmitter::emitDepthwise() {
       [&](Value out, SmallVector<Value> ivs) -> Value {
     if (ivs.size() == numM)
       return channelBlocks(out, ivs);
-    return loop(c.ranges[c.mDims[ivs.size()]], out,
-                [&](Value iv, Value carried) {
-                  SmallVector<Value> inner(ivs);
-                  inner.push_back(iv);
-                  return nest(carried, inner);
-                });
+    return tileLoop(c.ranges[c.mDims[ivs.size()]], out,
+                    [&](Value iv, Value carried) {
+                      SmallVector<Value> inner(ivs);
+                      inner.push_back(iv);
+                      return nest(carried, inner);
+                    });
   };
   out = nest(out, {});
   return restoreLayout(dropPadding(out, padded));

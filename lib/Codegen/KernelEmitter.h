@@ -12,6 +12,11 @@
 
 namespace qmlir {
 
+/// Marks the scf.for loops of a kernel whose iterations write disjoint
+/// output tiles (qmlir-parallelize runs the outermost on threads).
+inline constexpr llvm::StringLiteral kParallelTilesAttrName =
+    "qmlir.parallel_tiles";
+
 /// Emits `c` as a packed, register-tiled kernel on `mk`'s dot (or FMA)
 /// instruction, with `consumer` (if any) applied to the accumulator
 /// registers. Returns the value that replaces the consumer's result, or the

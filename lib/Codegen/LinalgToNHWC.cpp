@@ -69,8 +69,7 @@ static Value transposedConstant(RewriterBase &rewriter, Location loc,
     return Value();
   return arith::ConstantOp::create(
       rewriter, loc,
-      qnn::transposeElements(elements, perm,
-                             permuted(value.getType(), perm)));
+      qnn::transposeElements(elements, perm, permuted(value.getType(), perm)));
 }
 
 namespace {
@@ -98,11 +97,11 @@ struct WindowedToNHWC : OpRewritePattern<NchwOp> {
     for (StringRef name : {"strides", "dilations"})
       if (Attribute attr = op->getAttr(name))
         attrs.emplace_back(rewriter.getStringAttr(name), attr);
-    auto nhwc = NhwcOp::create(rewriter, loc, TypeRange{init.getType()},
-                               ValueRange{input, filter}, ValueRange{init},
-                               attrs);
-    rewriter.replaceOp(op, transpose(rewriter, loc, nhwc->getResult(0),
-                                     kToNCHW));
+    auto nhwc =
+        NhwcOp::create(rewriter, loc, TypeRange{init.getType()},
+                       ValueRange{input, filter}, ValueRange{init}, attrs);
+    rewriter.replaceOp(op,
+                       transpose(rewriter, loc, nhwc->getResult(0), kToNCHW));
     return success();
   }
 
@@ -126,8 +125,8 @@ struct SinkTransposeThroughPad : OpRewritePattern<tensor::PadOp> {
     pad.setStaticLow(applyPermutation(op.getStaticLow(), inverse));
     pad.setStaticHigh(applyPermutation(op.getStaticHigh(), inverse));
     pad.getResult().setType(permuted(op.getType(), inverse));
-    rewriter.replaceOp(op, transpose(rewriter, op.getLoc(), pad,
-                                     t.getPermutation()));
+    rewriter.replaceOp(
+        op, transpose(rewriter, op.getLoc(), pad, t.getPermutation()));
     return success();
   }
 };
@@ -160,10 +159,10 @@ struct SinkTransposeThroughGeneric : OpRewritePattern<linalg::GenericOp> {
     if (perm.empty())
       return rewriter.notifyMatchFailure(op, "no transposed operand");
     AffineMap resultMap = op.getIndexingMapsArray().back();
-    bool elementwise = op.getNumParallelLoops() == op.getNumLoops() &&
-                       resultMap.isIdentity() &&
-                       op.getMatchingBlockArgument(op.getDpsInitOperand(0))
-                           .use_empty();
+    bool elementwise =
+        op.getNumParallelLoops() == op.getNumLoops() &&
+        resultMap.isIdentity() &&
+        op.getMatchingBlockArgument(op.getDpsInitOperand(0)).use_empty();
     if (!elementwise && op.getNumDpsInputs() != 1)
       return rewriter.notifyMatchFailure(op, "a reduction of several inputs");
     AffineMap rename = AffineMap::getPermutationMap(perm, getContext());
@@ -209,20 +208,20 @@ struct SinkTransposeThroughGeneric : OpRewritePattern<linalg::GenericOp> {
   }
 };
 
-struct LinalgToNHWCPass
-    : qmlir::impl::LinalgToNHWCPassBase<LinalgToNHWCPass> {
+struct LinalgToNHWCPass : qmlir::impl::LinalgToNHWCPassBase<LinalgToNHWCPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     RewritePatternSet patterns(ctx);
-    patterns.add<WindowedToNHWC<linalg::Conv2DNchwFchwOp,
-                                linalg::Conv2DNhwcHwcfOp>>(ctx, kFCHWToHWCF);
+    patterns.add<
+        WindowedToNHWC<linalg::Conv2DNchwFchwOp, linalg::Conv2DNhwcHwcfOp>>(
+        ctx, kFCHWToHWCF);
     patterns.add<WindowedToNHWC<linalg::DepthwiseConv2DNchwChwOp,
                                 linalg::DepthwiseConv2DNhwcHwcOp>>(ctx,
                                                                    kCHWToHWC);
-    patterns.add<
-        WindowedToNHWC<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>,
-        WindowedToNHWC<linalg::PoolingNchwSumOp, linalg::PoolingNhwcSumOp>,
-        SinkTransposeThroughPad, SinkTransposeThroughGeneric>(ctx);
+    patterns
+        .add<WindowedToNHWC<linalg::PoolingNchwMaxOp, linalg::PoolingNhwcMaxOp>,
+             WindowedToNHWC<linalg::PoolingNchwSumOp, linalg::PoolingNhwcSumOp>,
+             SinkTransposeThroughPad, SinkTransposeThroughGeneric>(ctx);
     // Inverse pairs cancel, consecutive transposes compose.
     linalg::TransposeOp::getCanonicalizationPatterns(patterns, ctx);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns)))) {

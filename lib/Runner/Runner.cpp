@@ -12,6 +12,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/TargetParser/Host.h"
 
@@ -43,7 +44,7 @@ void CompiledFunction::widenSubByte(std::vector<npy::Array> &outputs) const {
 
 llvm::Expected<std::unique_ptr<CompiledFunction>>
 CompiledFunction::create(ModuleOp module, StringRef entry,
-                         KernelTarget kernelTarget) {
+                         KernelTarget kernelTarget, unsigned threads) {
   llvm::Expected<abi::EntrySpecs> specs = abi::entrySpecs(module, entry);
   if (!specs)
     return specs.takeError();
@@ -64,6 +65,7 @@ CompiledFunction::create(ModuleOp module, StringRef entry,
   LowerToLLVMOptions options;
   options.entry = entry.str();
   options.target = kernelTarget;
+  options.parallel = threads != 1;
   buildLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(module)))
     return error("lowering to LLVM failed");
@@ -74,7 +76,19 @@ CompiledFunction::create(ModuleOp module, StringRef entry,
   auto transformer = makeOptimizingTransformer(
       /*optLevel=*/2, /*sizeLevel=*/0, /*targetMachine=*/nullptr);
   engineOptions.transformer = transformer;
-  StringRef libs[] = {QMLIR_C_RUNNER_UTILS};
+  SmallVector<StringRef, 2> libs{QMLIR_C_RUNNER_UTILS};
+  if (options.parallel) {
+    std::string message;
+    auto omp = llvm::sys::DynamicLibrary::getPermanentLibrary(QMLIR_OMP_LIBRARY,
+                                                              &message);
+    if (!omp.isValid())
+      return error("cannot load the OpenMP runtime: " + message);
+    // The thread count of the parallel regions this (calling) thread opens.
+    if (threads > 1)
+      reinterpret_cast<void (*)(int)>(
+          omp.getAddressOfSymbol("omp_set_num_threads"))(threads);
+    libs.push_back(QMLIR_OMP_LIBRARY);
+  }
   engineOptions.sharedLibPaths = libs;
   auto engine = ExecutionEngine::create(module, engineOptions);
   if (!engine)

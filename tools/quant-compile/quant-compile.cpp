@@ -69,6 +69,12 @@ static llvm::cl::opt<KernelTarget> kernelTarget(
     llvm::cl::desc("Kernels for int8 contractions (default: the widest the "
                    "target and its features run)"),
     KernelTargetValues());
+static llvm::cl::opt<bool> parallel(
+    "parallel", llvm::cl::cat(toolOptions()),
+    llvm::cl::desc("Run kernels and large loops on OpenMP threads: the code "
+                   "calls LLVM's libomp (default: on for x86_64 executables, "
+                   "which link it; objects leave it to their user, and "
+                   "there is no aarch64 libomp to link here)"));
 static llvm::cl::opt<std::string>
     emit("emit", llvm::cl::cat(toolOptions()),
          llvm::cl::desc("obj (with a C header OUT.h), asm, llvm, or exe (the "
@@ -115,7 +121,7 @@ static const char *cType(npy::DType dtype) {
 /// shapes as data for generic drivers.
 static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
                            ArrayRef<TensorSpec> outputs, uint64_t workspace,
-                           StringRef features) {
+                           StringRef features, bool openmp) {
   std::string text;
   llvm::raw_string_ostream os(text);
   std::string upper = StringRef(fn).upper();
@@ -182,6 +188,9 @@ static std::string cHeader(StringRef fn, ArrayRef<TensorSpec> inputs,
        << llvm::join(casts, ", ") << ");\n}\n\n";
   else
     os << "  (void)workspace;\n  qmlir_" << fn << "_call(args);\n}\n\n";
+  os << "/* 1 when the kernels run on OpenMP threads: link LLVM's libomp\n"
+        "   (-lomp); omp_set_num_threads or OMP_NUM_THREADS sets how many. */\n"
+     << "#define QMLIR_" << upper << "_OPENMP " << (openmp ? 1 : 0) << "\n\n";
   os << "/* Inputs, then outputs: rank, shape, bytes per element. */\n"
      << "#define QMLIR_" << upper << "_NUM_INPUTS " << inputs.size() << "\n"
      << "#define QMLIR_" << upper << "_NUM_OUTPUTS " << outputs.size() << "\n";
@@ -247,7 +256,7 @@ static std::string runnerSource() {
 /// Links `object` (and its header) with runtime/qmlir_runner.c into the
 /// output executable, with clang for x86_64 and Debian's cross gcc for
 /// aarch64; the temporary object and header go either way.
-static int linkRunner(StringRef triple, StringRef object) {
+static int linkRunner(StringRef triple, StringRef object, bool openmp) {
   std::string header = (object + ".h").str();
   llvm::scope_exit cleanup([&] {
     llvm::sys::fs::remove(object);
@@ -263,6 +272,11 @@ static int linkRunner(StringRef triple, StringRef object) {
   SmallVector<StringRef> args{*program,   "-O2",  "-std=gnu11",
                               "-include", header, runner,
                               object,     "-o",   outputFile};
+  // The OpenMP runtime, found where it was at build time.
+  std::string ompDir = llvm::sys::path::parent_path(QMLIR_OMP_LIBRARY).str();
+  std::string ompPath = "-L" + ompDir, ompRPath = "-Wl,-rpath," + ompDir;
+  if (openmp)
+    args.append({ompPath, "-lomp", ompRPath});
   std::string message;
   if (llvm::sys::ExecuteAndWait(*program, args, std::nullopt, {}, 0, 0,
                                 &message) != 0)
@@ -332,6 +346,12 @@ int main(int argc, char **argv) {
   options.target = kernelTarget.getNumOccurrences()
                        ? kernelTarget.getValue()
                        : kernelTargetFor(triple, features);
+  bool aarch64 = StringRef(triple).starts_with("aarch64");
+  options.parallel = parallel.getNumOccurrences() ? parallel.getValue()
+                                                  : emit == "exe" && !aarch64;
+  if (options.parallel && aarch64 && emit == "exe")
+    return fail("--parallel: there is no aarch64 OpenMP runtime to link the "
+                "executable with (emit an object and link one)");
   buildLowerToLLVMPipeline(pm, options);
   if (failed(pm.run(**module)))
     return fail("lowering to LLVM failed");
@@ -390,13 +410,14 @@ int main(int argc, char **argv) {
       return fail("the target cannot emit " + emit);
     codegen.run(*llvmModule);
     if (emit != "asm")
-      if (llvm::Error err = writeFile(
-              objectPath + ".h", cHeader(entry, specs->inputs, specs->outputs,
-                                         workspace, features)))
+      if (llvm::Error err =
+              writeFile(objectPath + ".h",
+                        cHeader(entry, specs->inputs, specs->outputs, workspace,
+                                features, options.parallel)))
         return fail(llvm::toString(std::move(err)));
     out.keep();
   }
   if (emit != "exe")
     return 0;
-  return linkRunner(triple, objectPath);
+  return linkRunner(triple, objectPath, options.parallel);
 }

@@ -155,13 +155,51 @@ def LinalgToNHWCPass : Pass<"qmlir-linalg-to-nhwc"> {
       result's layout;
     - transposes that undo each other cancel.
 
-    Only the layout changes: each output is computed from the same values in
-    the same order. Convolutions whose filter is not a constant keep NCHW.
+    Integer results do not change. A float convolution sums its products in
+    its NHWC loop order, (kh, kw, c) instead of (c, kh, kw), which can change
+    the last bits of a result; every other op computes each output from the
+    same values in the same order. Convolutions whose filter is not a
+    constant keep NCHW.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect",
+  ];
+}
+
+def ParallelizePass : Pass<"qmlir-parallelize", "::mlir::func::FuncOp"> {
+  let summary = "Run the outermost parallel loop of each kernel and of each "
+                "large linalg op as an OpenMP worksharing loop";
+  let description = [{
+    Runs on bufferized code, before the remaining linalg ops become loops.
+
+    - The kernels of `qmlir-int8-kernels` and `qmlir-float-kernels` mark the
+      loops whose iterations write disjoint output tiles
+      (`qmlir.parallel_tiles`): row blocks, column tiles, the pixels and
+      channel blocks of a depthwise kernel.
+    - A linalg op of the function body (elementwise steps, im2col and
+      padding copies, pooling, transposes, ...) with at least
+      `min-iterations` iterations is lowered to loops here, and its
+      outermost loop with more than one iteration is marked the same way
+      when it runs over a parallel dimension.
+
+    The outermost marked loop of each nest, once it carries nothing but the
+    buffers it writes through, becomes an `omp.wsloop` over the same range
+    in an `omp.parallel` region of its own (libomp's static schedule: each
+    thread takes one contiguous block of iterations); the loops inside it
+    stay sequential.
+
+    Each output element is computed by one iteration, exactly as before:
+    results are the same bits for any number of threads.
+  }];
+  let options = [
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"32768",
+           "Linalg ops with fewer iterations stay on the calling thread (a "
+           "parallel region costs microseconds)">,
+  ];
+  let dependentDialects = [
+    "::mlir::omp::OpenMPDialect", "::mlir::scf::SCFDialect",
   ];
 }
 

@@ -26,6 +26,12 @@ struct LowerToLLVMOptions
       llvm::cl::desc("Kernel target of the int8 contractions (default: "
                      "host, the widest this machine runs)"),
       llvm::cl::init(hostKernelTarget()), KernelTargetValues()};
+  Option<bool> parallel{
+      *this, "parallel",
+      llvm::cl::desc("Run the outermost tile loop of each kernel on OpenMP "
+                     "threads (the code then calls libomp); results are the "
+                     "same for any thread count"),
+      llvm::cl::init(false)};
 };
 
 struct QuantizeOptions : public mlir::PassPipelineOptions<QuantizeOptions> {

@@ -31,11 +31,14 @@ namespace qmlir {
 
 class CompiledFunction {
 public:
-  /// Lowers `module` in place and JIT-compiles function `entry`. Lowering
-  /// diagnostics go to the context's handler; the error says what failed.
+  /// Lowers `module` in place and JIT-compiles function `entry`, its
+  /// kernels on `threads` OpenMP threads (0: libomp's default, all cores
+  /// unless OMP_NUM_THREADS says otherwise; 1: no threads, no libomp).
+  /// Lowering diagnostics go to the context's handler; the error says what
+  /// failed.
   static llvm::Expected<std::unique_ptr<CompiledFunction>>
   create(mlir::ModuleOp module, llvm::StringRef entry,
-         KernelTarget kernelTarget = hostKernelTarget());
+         KernelTarget kernelTarget = hostKernelTarget(), unsigned threads = 0);
   ~CompiledFunction();
 
   llvm::ArrayRef<abi::TensorSpec> inputs() const { return inputSpecs; }

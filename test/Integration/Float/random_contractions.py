@@ -2,8 +2,10 @@
 qmlir-float-kernels takes, run by quant-run (the JIT) or by a quant-compile
 executable, and compared bit for bit with a numpy reference of the kernels'
 documented arithmetic (docs/Codegen.md): each output is the sum of its
-products in the order of the op's reduction loops, every step one fused
-multiply-add (a single rounding to f32), then the elementwise epilogue.
+products in the order of the reduction loops of the op the kernel takes,
+every step one fused multiply-add (a single rounding to f32), then the
+elementwise epilogue. NCHW convolutions with constant filters run as NHWC
+ones (qmlir-linalg-to-nhwc), so theirs is NHWC's order, (kh, kw, c).
 
 One module holds `--configs` ops, each with its own shapes, and runs on
 `--samples` samples (the sample convention), so one compile checks
@@ -116,7 +118,9 @@ def gen_matmul(m, rng, S):
 
 def gen_conv(m, rng, S):
     layout = rng.choice(["nhwc", "nchw", "depthwise"])
-    C = rng.r.randint(1, 21) if layout != "depthwise" else rng.r.randint(1, 41)
+    # One channel makes a depthwise convolution a plain one with no N loop,
+    # which the kernels leave to the generic lowering.
+    C = rng.r.randint(1, 21) if layout != "depthwise" else rng.r.randint(2, 41)
     F = C if layout == "depthwise" else rng.r.randint(1, 41)
     kh, kw = rng.r.randint(1, 4), rng.r.randint(1, 4)
     st = [rng.r.randint(1, 3), rng.r.randint(1, 3)]
@@ -166,10 +170,9 @@ def gen_conv(m, rng, S):
         xp = np.pad(x, [(0, 0), (0, 0), (pad[0],) * 2, (pad[1],) * 2] if nchw
                     else [(0, 0), (pad[0],) * 2, (pad[1],) * 2, (0, 0)])
         out = np.zeros((B, OH, OW, F), np.float32)
-        # Reduction loops in the op's order: (kh, kw, c), (c, kh, kw) for NCHW.
+        # The NHWC reduction order, (kh, kw, c), for both layouts.
         taps = [(i, j) for i in range(kh) for j in range(kw)]
-        steps = [(c, i, j) for c in range(C) for i, j in taps] if nchw else \
-                [(c, i, j) for i, j in taps for c in (range(C) if layout == "nhwc" else [None])]
+        steps = [(c, i, j) for i, j in taps for c in (range(C) if layout != "depthwise" else [None])]
         for c, i, j in steps:
             win = window(xp, i, j)
             if layout == "depthwise":
@@ -189,7 +192,8 @@ def run_jit(a, model, work, arrays):
     inputs, outputs = os.path.join(work, "inputs.npz"), os.path.join(work, "outputs.npz")
     np.savez(inputs, *arrays)
     run = subprocess.run([a.quant_run, model, "--kernel-target=" + a.kernel_target,
-                          "--input=" + inputs, "--output=" + outputs], capture_output=True, text=True)
+                          "--threads=%d" % a.threads, "--input=" + inputs, "--output=" + outputs],
+                         capture_output=True, text=True)
     if run.returncode:
         return run
     got = np.load(outputs)
@@ -205,6 +209,8 @@ def run_exe(a, model, work, arrays, count):
     if run.returncode:
         return run
     cmd = (QEMU if a.target.startswith("aarch64") else []) + [exe]
+    if a.threads:
+        cmd.append("--threads=%d" % a.threads)
     for i, arr in enumerate(arrays):
         np.save(os.path.join(work, "in%d.npy" % i), arr)
         cmd.append("--input=" + os.path.join(work, "in%d.npy" % i))
@@ -227,6 +233,7 @@ def main():
     p.add_argument("--kernel-target", default="host", help="the JIT's --kernel-target")
     p.add_argument("--target", help="run an executable for this quant-compile target instead of the JIT")
     p.add_argument("--mattr", help="quant-compile's --mattr")
+    p.add_argument("--threads", type=int, default=0, help="threads of the kernels (0: the default)")
     a = p.parse_args()
 
     os.makedirs(a.work, exist_ok=True)

@@ -458,6 +458,7 @@ def main():
     p.add_argument("--quant-run", default="quant-run")
     p.add_argument("--kernel-target", default="host",
                    help="quant-run's --kernel-target")
+    p.add_argument("--threads", type=int, default=0, help="quant-run's --threads")
     a = p.parse_args()
 
     os.makedirs(a.work, exist_ok=True)
@@ -472,7 +473,7 @@ def main():
     outputs = os.path.join(a.work, "outputs.npz")
     np.savez(inputs, *m.arrays)
     run = subprocess.run([a.quant_run, model, "--kernel-target=" + a.kernel_target,
-                          "--input=" + inputs, "--output=" + outputs],
+                          "--threads=%d" % a.threads, "--input=" + inputs, "--output=" + outputs],
                          capture_output=True, text=True)
     if run.returncode != 0:
         print(run.stderr)

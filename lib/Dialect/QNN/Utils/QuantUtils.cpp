@@ -78,8 +78,8 @@ linalg::GenericOp qmlir::qnn::matchStorageBroadcast(Value value) {
 
 /// The dense elements of `attr` transposed by `perm`, as `type`.
 DenseElementsAttr qmlir::qnn::transposeElements(DenseElementsAttr attr,
-                                           ArrayRef<int64_t> perm,
-                                           RankedTensorType type) {
+                                                ArrayRef<int64_t> perm,
+                                                RankedTensorType type) {
   if (attr.isSplat())
     return attr.resizeSplat(type);
   ArrayRef<int64_t> shape = attr.getType().getShape();
