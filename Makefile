@@ -36,10 +36,12 @@ demo: build
 # kernels on a wider machine.
 BENCH_FLAGS ?= --benchmark_min_time=0.5
 BENCH_KERNEL_TARGET ?=
+# Threads of every party in bench and bench-models.
+BENCH_THREADS ?= 1
 bench: build
 	cmake -DQMLIR_BENCH_KERNEL_TARGET=$(BENCH_KERNEL_TARGET) $(BUILD) >/dev/null
 	ninja -C $(BUILD) qmlir-bench
-	OMP_NUM_THREADS=1 /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
+	OMP_NUM_THREADS=$(BENCH_THREADS) /usr/bin/python3 bench/report.py $(BUILD)/bench/qmlir-bench $(BENCH_FLAGS)
 
 # Whole models (torchvision CNNs, a transformer encoder) by the documented
 # flow against PyTorch fp32 and int8 (onednn engine: Debian's torch has no
@@ -47,7 +49,6 @@ bench: build
 # every party (docs/Codegen.md); needs python3-torch, python3-torchvision
 # and npm. BENCH_MODELS=...,resnet50 widens it (any torchvision model name).
 BENCH_MODELS ?= resnet18,mobilenet_v2,mobilenet_v3_small,transformer_encoder
-BENCH_THREADS ?= 1
 ORT_NODE = $(BUILD)/npm/node_modules/onnxruntime-node
 bench-models: build $(ORT_NODE)
 	/usr/bin/python3 bench/models.py $(BUILD) $(BUILD)/bench-models --models $(BENCH_MODELS) \

@@ -7,9 +7,12 @@ Each benchmark runs in a process of its own, so that no number depends on
 what ran before it (glibc's allocator thresholds, for one, adapt to the
 allocations a process has made).
 
+Every party runs on OMP_NUM_THREADS threads (1 if unset).
+
 Usage: report.py path/to/qmlir-bench [benchmark flags...]
 """
 import json
+import os
 import re
 import subprocess
 import sys
@@ -46,10 +49,12 @@ def main():
         peer, shape = b["name"].split("/")[:2]
         gops[(peer, shape)] = b["ops"] / 1e9
     target = context.get("kernel_target", "?")
-    peak = hz * OPS_PER_CYCLE[target] / 1e9 if hz and target in OPS_PER_CYCLE else None
+    threads = int(os.environ.get("OMP_NUM_THREADS", "1"))
+    peak = hz * OPS_PER_CYCLE[target] * threads / 1e9 if hz and target in OPS_PER_CYCLE else None
     shapes = list(dict.fromkeys(s for _, s in gops))
-    print("kernel target %s, clock %.2f GHz (scalar add chain), int8 peak ~%s GOPS, 1 thread"
-          % (target, (hz or 0) / 1e9, "%.0f" % peak if peak else "?"))
+    print("kernel target %s, clock %.2f GHz (scalar add chain), int8 peak ~%s GOPS, %d thread%s"
+          % (target, (hz or 0) / 1e9, "%.0f" % peak if peak else "?", threads,
+             "s" if threads > 1 else ""))
     head = ("M x N x K", "qmlir int8", "oneDNN u8s8s32", "vs oneDNN", "OpenBLAS sgemm",
             "qmlir fp32", "vs own fp32", "of peak")
     print("| " + " | ".join(head) + " |")
