@@ -104,15 +104,20 @@ private:
   SmallVector<Value>
   loop(int64_t count, ValueRange init,
        llvm::function_ref<SmallVector<Value>(Value, ValueRange)> body);
-  /// A loop over output tiles carrying the output tensor: its iterations
-  /// write disjoint tiles, so it is marked for qmlir-parallelize.
-  Value tileLoop(int64_t count, Value out,
+  /// A loop over output tiles carrying the output tensor, each iteration
+  /// `work` multiply-adds. Its iterations write disjoint tiles: it is marked
+  /// for qmlir-parallelize when there is enough work to share.
+  Value tileLoop(int64_t count, int64_t work, Value out,
                  llvm::function_ref<Value(Value, Value)> body) {
     Value result = loop(count, ValueRange{out},
                         [&](Value iv, ValueRange iter) -> SmallVector<Value> {
                           return {body(iv, iter[0])};
                         })[0];
-    result.getDefiningOp()->setAttr(kParallelTilesAttrName, b.getUnitAttr());
+    // Below this, a parallel region's fork and join cost more than they save
+    // (the 8 tail rows of a 128^3 matmul: 131072 multiply-adds).
+    constexpr int64_t minParallelWork = 1 << 18;
+    if (count * work >= minParallelWork)
+      result.getDefiningOp()->setAttr(kParallelTilesAttrName, b.getUnitAttr());
     return result;
   }
   Value packA();
@@ -624,14 +629,15 @@ Value KernelEmitter::emit() {
   bool partialTail = rest % mk.colsPerVector() != 0;
 
   using TileFn = llvm::function_ref<Value(Value, Value, Value, int64_t, bool)>;
-  // fn(out, j0, base, vecs, partial) per column tile.
-  auto columnTiles = [&](Value out, TileFn fn) {
+  // fn(out, j0, base, vecs, partial) per column tile, for `rows` rows.
+  auto columnTiles = [&](Value out, int64_t rows, TileFn fn) {
     if (fullTiles > 0)
-      out = tileLoop(fullTiles, out, [&](Value t, Value iter) {
-        return fn(iter, arith::MulIOp::create(b, t, index(tileCols)),
-                  arith::MulIOp::create(b, t, index(tileSize(mk.nr))), mk.nr,
-                  false);
-      });
+      out = tileLoop(
+          fullTiles, rows * tileCols * c.k, out, [&](Value t, Value iter) {
+            return fn(iter, arith::MulIOp::create(b, t, index(tileCols)),
+                      arith::MulIOp::create(b, t, index(tileSize(mk.nr))),
+                      mk.nr, false);
+          });
     if (tailVecs)
       out = fn(out, index(fullTiles * tileCols),
                index(fullTiles * tileSize(mk.nr)), tailVecs, partialTail);
@@ -642,9 +648,10 @@ Value KernelEmitter::emit() {
                       llvm::function_ref<Value(Value, Value, int64_t)> fn) {
     int64_t fullRows = c.m / mk.mr;
     if (fullRows > 0)
-      out = tileLoop(fullRows, out, [&](Value t, Value iter) {
-        return fn(iter, arith::MulIOp::create(b, t, index(mk.mr)), mk.mr);
-      });
+      out =
+          tileLoop(fullRows, mk.mr * c.n * c.k, out, [&](Value t, Value iter) {
+            return fn(iter, arith::MulIOp::create(b, t, index(mk.mr)), mk.mr);
+          });
     if (c.m % mk.mr)
       out = fn(out, index(fullRows * mk.mr), c.m % mk.mr);
     return out;
@@ -659,14 +666,16 @@ Value KernelEmitter::emit() {
       packedType.getNumElements() * packedType.getElementTypeBitWidth() / 8;
   if (packedBytes <= l2Bytes || fullTiles == 0) {
     out = rowTiles(out, [&](Value out, Value i0, int64_t rows) {
-      return columnTiles(out, [&](Value out, Value j0, Value base, int64_t vecs,
-                                  bool partial) {
-        return emitTile(out, i0, rows, j0, base, vecs, partial);
-      });
+      return columnTiles(
+          out, rows,
+          [&](Value out, Value j0, Value base, int64_t vecs, bool partial) {
+            return emitTile(out, i0, rows, j0, base, vecs, partial);
+          });
     });
   } else {
     out = columnTiles(
-        out, [&](Value out, Value j0, Value base, int64_t vecs, bool partial) {
+        out, c.m,
+        [&](Value out, Value j0, Value base, int64_t vecs, bool partial) {
           return rowTiles(out, [&](Value out, Value i0, int64_t rows) {
             return emitTile(out, i0, rows, j0, base, vecs, partial);
           });
@@ -788,10 +797,11 @@ Value KernelEmitter::emitDepthwise() {
     for (auto [iv, d] : llvm::zip(ivs, c.mDims))
       row = mulAdd(row, c.ranges[d], iv);
     if (fullBlocks > 0)
-      out = tileLoop(fullBlocks, out, [&](Value blk, Value carried) {
-        return pixel(carried, ivs, row,
-                     arith::MulIOp::create(b, blk, index(lanes)), false);
-      });
+      out = tileLoop(
+          fullBlocks, lanes * taps, out, [&](Value blk, Value carried) {
+            return pixel(carried, ivs, row,
+                         arith::MulIOp::create(b, blk, index(lanes)), false);
+          });
     if (tail)
       out = pixel(out, ivs, row, index(fullBlocks * lanes), true);
     return out;
@@ -801,7 +811,11 @@ Value KernelEmitter::emitDepthwise() {
       [&](Value out, SmallVector<Value> ivs) -> Value {
     if (ivs.size() == numM)
       return channelBlocks(out, ivs);
-    return tileLoop(c.ranges[c.mDims[ivs.size()]], out,
+    // Each iteration covers the pixels of the M dims inside it.
+    int64_t work = c.n * c.k;
+    for (unsigned d : ArrayRef(c.mDims).drop_front(ivs.size() + 1))
+      work *= c.ranges[d];
+    return tileLoop(c.ranges[c.mDims[ivs.size()]], work, out,
                     [&](Value iv, Value carried) {
                       SmallVector<Value> inner(ivs);
                       inner.push_back(iv);
