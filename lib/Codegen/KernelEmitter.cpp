@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ArmNeon/ArmNeonDialect.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -386,7 +387,7 @@ Value KernelEmitter::dot(Value acc, Value av, Value bv) {
   case MicroKernel::BlockS8S8:
     return arm_neon::SmmlaOp::create(b, accType, acc, av, bv);
   case MicroKernel::F32Fma:
-    return vector::FMAOp::create(b, av, bv, acc);
+    return math::FmaOp::create(b, av, bv, acc);
   }
   llvm_unreachable("unknown micro-kernel");
 }
@@ -780,7 +781,7 @@ Value KernelEmitter::emitDepthwise() {
           b, accType, wTensor, ValueRange{add(g0, k * padded)}, zero(accElem),
           ArrayRef<bool>{true});
       if (c.isFloat()) {
-        acc = vector::FMAOp::create(b, x, w, acc);
+        acc = math::FmaOp::create(b, x, w, acc);
         continue;
       }
       x = c.lhsSigned ? arith::ExtSIOp::create(b, accType, x).getResult()

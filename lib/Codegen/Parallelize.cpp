@@ -8,11 +8,14 @@
 
 #include "KernelEmitter.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace qmlir {
 #define GEN_PASS_DEF_PARALLELIZEPASS
@@ -51,7 +54,7 @@ static bool carriesOnlyBuffers(scf::ForOp loop) {
 
 /// The tile loop as an OpenMP worksharing loop over the same range, in a
 /// parallel region of its own; the buffers it carried are read from outside.
-static void parallelize(scf::ForOp loop) {
+static omp::ParallelOp parallelize(scf::ForOp loop) {
   OpBuilder b(loop);
   Location loc = loop.getLoc();
   auto parallel = omp::ParallelOp::create(b, loc);
@@ -75,6 +78,42 @@ static void parallelize(scf::ForOp loop) {
   omp::YieldOp::create(b, loc);
   loop.replaceAllUsesWith(loop.getInitArgs());
   loop.erase();
+  return parallel;
+}
+
+/// Moves `parallel` into an internal function of its own, called in its
+/// place: LLVM's OpenMP lowering analyzes the whole enclosing function once
+/// per parallel region, quadratic in a function that holds a whole model
+/// (MobileNetV2's calibration JIT: 57 s, against 23 s without threads).
+static void outline(omp::ParallelOp parallel, func::FuncOp parent,
+                    SymbolTable &symbols) {
+  SetVector<Value> captured;
+  getUsedValuesDefinedAbove(parallel->getRegions(), captured);
+  // Constants are rematerialized inside; the rest become arguments.
+  SmallVector<Value> args = llvm::to_vector(llvm::make_filter_range(
+      captured, [](Value v) { return !matchPattern(v, m_Constant()); }));
+  OpBuilder b(parent);
+  b.setInsertionPointAfter(parent);
+  Location loc = parallel.getLoc();
+  auto fn =
+      func::FuncOp::create(b, loc, (parent.getSymName() + "_parallel").str(),
+                           b.getFunctionType(ValueRange(args).getTypes(), {}));
+  fn.setPrivate();
+  fn->setAttr("llvm.linkage",
+              LLVM::LinkageAttr::get(b.getContext(), LLVM::Linkage::Internal));
+  symbols.insert(fn);
+  Block *entry = fn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  IRMapping map;
+  map.map(args, entry->getArguments());
+  for (Value v : captured)
+    if (!map.contains(v))
+      map.map(v, b.clone(*v.getDefiningOp())->getResult(0));
+  b.clone(*parallel, map);
+  func::ReturnOp::create(b, loc);
+  b.setInsertionPoint(parallel);
+  func::CallOp::create(b, loc, fn, args);
+  parallel.erase();
 }
 
 /// Lowers `op`, a linalg op on buffers, to loops and marks the outermost
@@ -102,9 +141,16 @@ struct ParallelizePass : qmlir::impl::ParallelizePassBase<ParallelizePass> {
   using Base::Base;
 
   void runOnOperation() override {
+    SymbolTable symbols(getOperation());
+    for (auto fn : llvm::to_vector(getOperation().getOps<func::FuncOp>()))
+      if (!fn.isExternal() && failed(parallelizeFunction(fn, symbols)))
+        return signalPassFailure();
+  }
+
+  LogicalResult parallelizeFunction(func::FuncOp fn, SymbolTable &symbols) {
     // Linalg ops of the function body with enough work to share.
     SmallVector<linalg::LinalgOp> large;
-    for (Block &block : getOperation().getBody())
+    for (Block &block : fn.getBody())
       for (auto op : block.getOps<linalg::LinalgOp>()) {
         SmallVector<int64_t> ranges = op.getStaticLoopRanges();
         if (op.hasPureBufferSemantics() &&
@@ -115,10 +161,10 @@ struct ParallelizePass : qmlir::impl::ParallelizePassBase<ParallelizePass> {
     IRRewriter rewriter(&getContext());
     for (linalg::LinalgOp op : large)
       if (failed(lowerToLoops(rewriter, op)))
-        return signalPassFailure();
+        return failure();
 
     SmallVector<scf::ForOp> outermost;
-    getOperation()->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
+    fn->walk<WalkOrder::PreOrder>([&](scf::ForOp loop) {
       if (!loop->hasAttr(kParallelTilesAttrName) || !carriesOnlyBuffers(loop))
         return WalkResult::advance();
       outermost.push_back(loop);
@@ -126,7 +172,8 @@ struct ParallelizePass : qmlir::impl::ParallelizePassBase<ParallelizePass> {
       return WalkResult::skip();
     });
     for (scf::ForOp loop : outermost)
-      parallelize(loop);
+      outline(parallelize(loop), fn, symbols);
+    return success();
   }
 };
 

@@ -105,7 +105,7 @@ void qmlir::buildLowerToLLVMPipeline(OpPassManager &pm,
   pm.addPass(createConvertBufferizationToMemRefPass());
   pm.addPass(createStridedCopiesToLinalgPass());
   if (options.parallel)
-    pm.addNestedPass<func::FuncOp>(createParallelizePass());
+    pm.addPass(createParallelizePass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createSCFToControlFlowPass());

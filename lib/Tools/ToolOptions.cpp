@@ -15,6 +15,17 @@ cl::OptionCategory &qmlir::toolOptions() {
   return category;
 }
 
+cl::opt<unsigned> &qmlir::threadsOption(unsigned init) {
+  if (cl::Option *llvmThreads = cl::getRegisteredOptions().lookup("threads"))
+    llvmThreads->removeArgument();
+  static cl::opt<unsigned> threads(
+      "threads", cl::cat(toolOptions()),
+      cl::desc("Threads of the kernels (0: all cores, or OMP_NUM_THREADS; 1: "
+               "no OpenMP); results do not depend on it"),
+      cl::init(init));
+  return threads;
+}
+
 void qmlir::parseToolOptions(int argc, char **argv, StringRef overview) {
   bool listHidden = llvm::any_of(ArrayRef(argv + 1, argc - 1), [](StringRef a) {
     a = a.ltrim('-');

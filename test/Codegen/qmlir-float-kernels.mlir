@@ -12,7 +12,7 @@
 // CHECK-AVX2: arith.constant dense<5.000000e-01> : tensor<2800xf32>
 // CHECK-AVX2: scf.for {{.*}} iter_args({{.*}}) -> (vector<8xf32>, vector<8xf32>
 // CHECK-AVX2: vector.broadcast {{.*}} : f32 to vector<8xf32>
-// CHECK-AVX2: vector.fma {{.*}} : vector<8xf32>
+// CHECK-AVX2: math.fma {{.*}} : vector<8xf32>
 // CHECK-AVX2: arith.addf {{.*}} : vector<8xf32>
 // CHECK-AVX2: arith.maximumf {{.*}} : vector<8xf32>
 // CHECK-AVX2: vector.transfer_write {{.*}} : vector<8xf32>, tensor<13x40xf32>
@@ -21,10 +21,10 @@
 
 // CHECK-ZMM-LABEL: func.func @matmul
 // CHECK-ZMM: arith.constant dense<"0x{{.*}}"> : tensor<3360xf32>
-// CHECK-ZMM: vector.fma {{.*}} : vector<16xf32>
+// CHECK-ZMM: math.fma {{.*}} : vector<16xf32>
 
 // CHECK-NEON-LABEL: func.func @matmul
-// CHECK-NEON: vector.fma {{.*}} : vector<4xf32>
+// CHECK-NEON: math.fma {{.*}} : vector<4xf32>
 
 // CHECK-GENERIC-LABEL: func.func @matmul
 // CHECK-GENERIC: linalg.matmul
@@ -50,7 +50,7 @@ func.func @matmul(%x: tensor<13x70xf32>, %bias: tensor<40xf32>) -> tensor<13x40x
 // CHECK-AVX2-LABEL: func.func @conv
 // CHECK-AVX2: linalg.generic
 // CHECK-AVX2-SAME: outs({{.*}} : tensor<2x4x4x2x2x3xf32>)
-// CHECK-AVX2: vector.fma {{.*}} : vector<8xf32>
+// CHECK-AVX2: math.fma {{.*}} : vector<8xf32>
 // CHECK-AVX2-NOT: linalg.conv_2d_nhwc_hwcf
 func.func @conv(%x: tensor<2x5x5x3xf32>) -> tensor<2x4x4x16xf32> {
   %w = arith.constant dense<0.25> : tensor<2x2x3x16xf32>
@@ -65,7 +65,7 @@ func.func @conv(%x: tensor<2x5x5x3xf32>) -> tensor<2x4x4x16xf32> {
 
 // Depthwise, channels innermost: channels in lanes, the nine taps unrolled.
 // CHECK-AVX2-LABEL: func.func @depthwise
-// CHECK-AVX2-COUNT-9: vector.fma {{.*}} : vector<8xf32>
+// CHECK-AVX2-COUNT-9: math.fma {{.*}} : vector<8xf32>
 // CHECK-AVX2-NOT: linalg.depthwise_conv_2d_nhwc_hwc
 func.func @depthwise(%x: tensor<1x6x6x8xf32>) -> tensor<1x4x4x8xf32> {
   %w = arith.constant dense<0.125> : tensor<3x3x8xf32>
@@ -82,7 +82,7 @@ func.func @depthwise(%x: tensor<1x6x6x8xf32>) -> tensor<1x4x4x8xf32> {
 // CHECK-AVX2-LABEL: func.func @not_f32
 // CHECK-AVX2: linalg.matmul
 // CHECK-AVX2: linalg.matmul
-// CHECK-AVX2-NOT: vector.fma
+// CHECK-AVX2-NOT: math.fma
 func.func @not_f32(%x: tensor<4x8xi8>, %h: tensor<4x8xf16>) -> (tensor<4x16xi32>, tensor<4x16xf16>) {
   %w = arith.constant dense<3> : tensor<8x16xi8>
   %zero = arith.constant 0 : i32

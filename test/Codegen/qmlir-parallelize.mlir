@@ -3,8 +3,15 @@
 
 // A kernel's tile loops: the outermost marked loop becomes a worksharing
 // loop in a parallel region, its buffer read from outside; the marked loop
-// inside it stays sequential.
+// inside it stays sequential. The region moves to an internal function,
+// called in its place, taking what it uses (constants are rematerialized).
 // CHECK-LABEL: func.func @kernel
+// CHECK-SAME: (%[[OUT:.*]]: memref<4x8xf32>)
+// CHECK-NOT: omp.
+// CHECK: call @kernel_parallel(%[[OUT]]) : (memref<4x8xf32>) -> ()
+// CHECK-NEXT: return
+// CHECK: func.func private @kernel_parallel(%arg0: memref<4x8xf32>)
+// CHECK-SAME: llvm.linkage = #llvm.linkage<internal>
 // CHECK: omp.parallel {
 // CHECK-NEXT: omp.wsloop {
 // CHECK-NEXT: omp.loop_nest (%[[I:.*]]) : index = (%c0) to (%c4) step (%c1) {
@@ -55,16 +62,18 @@ func.func @carries_a_value(%out: memref<4xf32>) -> f32 {
 // threads. A small op stays for the sequential lowering; a large one whose
 // outermost loop is a reduction becomes sequential loops.
 // CHECK-LABEL: func.func @linalg
-// CHECK: scf.for %{{.*}} = %{{.*}} to %c1 step
-// CHECK-NEXT: omp.parallel
-// CHECK: omp.loop_nest (%{{.*}}) : index = (%{{.*}}) to (%c256) step
-// CHECK: scf.for
-// CHECK: arith.maximumf
+// CHECK: scf.for %[[N:.*]] = %{{.*}} to %c1 step
+// CHECK-NEXT: call @linalg_parallel(%[[N]], %arg0, %arg1)
 // CHECK: linalg.generic {{.*}} ins(%arg2 : memref<4xf32>)
 // CHECK-NOT: omp.
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c512
 // CHECK: scf.for %{{.*}} = %{{.*}} to %c128
 // CHECK: arith.addf
+// CHECK: func.func private @linalg_parallel
+// CHECK: omp.parallel
+// CHECK: omp.loop_nest (%{{.*}}) : index = (%{{.*}}) to (%c256{{.*}}) step
+// CHECK: scf.for
+// CHECK: arith.maximumf
 // HIGH-LABEL: func.func @linalg
 // HIGH-NOT: omp.
 // HIGH: linalg.generic

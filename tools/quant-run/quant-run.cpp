@@ -53,17 +53,7 @@ static void printVersion(llvm::raw_ostream &os) {
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   llvm::cl::AddExtraVersionPrinter(printVersion);
-  // libLLVM registers a hidden --threads of its own, which this one replaces
-  // (so it is built here, after the libraries' options).
-  if (llvm::cl::Option *llvmThreads =
-          llvm::cl::getRegisteredOptions().lookup("threads"))
-    llvmThreads->removeArgument();
-  llvm::cl::opt<unsigned> threads(
-      "threads", llvm::cl::cat(toolOptions()),
-      llvm::cl::desc("Threads of the kernels (default 0: all cores, or "
-                     "OMP_NUM_THREADS; 1: no OpenMP); results do not depend "
-                     "on it"),
-      llvm::cl::init(0));
+  llvm::cl::opt<unsigned> &threads = threadsOption(/*init=*/0);
   parseToolOptions(
       argc, argv,
       "qmlir runner: JIT-compiles a float, qnn, integer or LLVM-dialect "

@@ -125,6 +125,7 @@ def FloatKernelsPass : Pass<"qmlir-float-kernels", "::mlir::ModuleOp"> {
   let dependentDialects = [
     "::mlir::affine::AffineDialect",
     "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect",
     "::mlir::vector::VectorDialect",
@@ -168,7 +169,7 @@ def LinalgToNHWCPass : Pass<"qmlir-linalg-to-nhwc"> {
   ];
 }
 
-def ParallelizePass : Pass<"qmlir-parallelize", "::mlir::func::FuncOp"> {
+def ParallelizePass : Pass<"qmlir-parallelize", "::mlir::ModuleOp"> {
   let summary = "Run the outermost parallel loop of each kernel and of each "
                 "large linalg op as an OpenMP worksharing loop";
   let description = [{
@@ -188,7 +189,10 @@ def ParallelizePass : Pass<"qmlir-parallelize", "::mlir::func::FuncOp"> {
     buffers it writes through, becomes an `omp.wsloop` over the same range
     in an `omp.parallel` region of its own (libomp's static schedule: each
     thread takes one contiguous block of iterations); the loops inside it
-    stay sequential.
+    stay sequential. Each parallel region moves into an internal function of
+    its own (`<function>_parallel`, numbered), called in its place: LLVM's
+    OpenMP lowering analyzes the whole enclosing function once per region,
+    which is quadratic when one function holds a whole model.
 
     Each output element is computed by one iteration, exactly as before:
     results are the same bits for any number of threads.
@@ -199,6 +203,7 @@ def ParallelizePass : Pass<"qmlir-parallelize", "::mlir::func::FuncOp"> {
            "parallel region costs microseconds)">,
   ];
   let dependentDialects = [
+    "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect",
     "::mlir::omp::OpenMPDialect", "::mlir::scf::SCFDialect",
   ];
 }

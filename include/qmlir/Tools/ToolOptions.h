@@ -19,6 +19,12 @@ llvm::cl::OptionCategory &toolOptions();
 /// listed by `--help-hidden` and `--help-list-hidden` only.
 void parseToolOptions(int argc, char **argv, llvm::StringRef overview);
 
+/// `--threads=N` of the tools that run compiled code, `init` by default:
+/// the kernels' thread count (0: libomp's default, all cores or
+/// OMP_NUM_THREADS; 1: no OpenMP). libLLVM registers a hidden --threads of
+/// its own, which this one replaces: call it once, before parseToolOptions.
+llvm::cl::opt<unsigned> &threadsOption(unsigned init);
+
 } // namespace qmlir
 
 #endif // QMLIR_TOOLS_TOOLOPTIONS_H
