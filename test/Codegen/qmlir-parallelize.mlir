@@ -1,4 +1,4 @@
-// RUN: quant-opt %s -split-input-file --qmlir-parallelize | FileCheck %s
+// RUN: quant-opt %s -split-input-file --qmlir-parallelize=min-iterations=32768 | FileCheck %s
 // RUN: quant-opt %s -split-input-file --qmlir-parallelize=min-iterations=1000000 | FileCheck %s --check-prefix=HIGH
 
 // A kernel's tile loops: the outermost marked loop becomes a worksharing

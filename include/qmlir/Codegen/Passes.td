@@ -198,9 +198,10 @@ def ParallelizePass : Pass<"qmlir-parallelize", "::mlir::ModuleOp"> {
     results are the same bits for any number of threads.
   }];
   let options = [
-    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"32768",
-           "Linalg ops with fewer iterations stay on the calling thread (a "
-           "parallel region costs microseconds)">,
+    Option<"minIterations", "min-iterations", "int64_t", /*default=*/"1 << 20",
+           "Linalg ops with fewer iterations stay on the calling thread: a "
+           "parallel region costs microseconds, and the loops LLVM "
+           "vectorizes lose speed in one">,
   ];
   let dependentDialects = [
     "::mlir::func::FuncDialect", "::mlir::LLVM::LLVMDialect",
