@@ -10,7 +10,6 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
-#include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/OpenMP/OpenMPDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
@@ -24,8 +23,6 @@ namespace qmlir {
 
 using namespace mlir;
 using namespace qmlir;
-
-namespace {
 
 /// Whether every value `loop` carries is a memref it yields unchanged,
 /// directly or through the loops inside it: the iterations only write
@@ -136,6 +133,8 @@ static LogicalResult lowerToLoops(RewriterBase &rewriter, linalg::LinalgOp op) {
   rewriter.eraseOp(op);
   return success();
 }
+
+namespace {
 
 struct ParallelizePass : qmlir::impl::ParallelizePassBase<ParallelizePass> {
   using Base::Base;
