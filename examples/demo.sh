@@ -51,7 +51,7 @@ def run(exe, data, *extra):
     return p.stdout + p.stderr, np.load(out).reshape(-1, 10)
 def latency(exe):
     """Native time per sample: the runner's own --repeat timing of one sample."""
-    text, _ = run(exe, "one.npy", "--repeat=2000")
+    text, _ = run(exe, "one.npy", "--repeat=2000", "--threads=1")
     value, unit = re.search(r"([0-9.]+) (ns|us|ms) per sample", text).groups()
     return float(value) * {"ns": 1e-3, "us": 1.0, "ms": 1e3}[unit]
 def weight_bytes(path):
@@ -69,7 +69,7 @@ print("   %-8s %9s %14s %14s %16s" % ("", "accuracy", "max |dlogit|", "weight by
 print("   %-8s %8.2f%% %14s %14d %13.1f us" % ("float", 100 * (yf.argmax(1) == labels).mean(), "-", sf, lf))
 print("   %-8s %8.2f%% %14.4f %14d %13.1f us" % ("int8", 100 * (yq.argmax(1) == labels).mean(),
                                                   np.abs(yq - yf).max(), sq, lq))
-print("   (native executables, single thread; float is the generic lowering, int8 the target kernels)")
+print("   (native executables, one thread; float on the f32 kernels, int8 on the int8 ones)")
 PY
 
 echo "== 6. The bundled linalg and TOSA models"
