@@ -84,9 +84,13 @@ CompiledFunction::create(ModuleOp module, StringRef entry,
     if (!omp.isValid())
       return error("cannot load the OpenMP runtime: " + message);
     // The thread count of the parallel regions this (calling) thread opens.
-    if (threads > 1)
-      reinterpret_cast<void (*)(int)>(
-          omp.getAddressOfSymbol("omp_set_num_threads"))(threads);
+    if (threads > 1) {
+      void *setThreads = omp.getAddressOfSymbol("omp_set_num_threads");
+      if (!setThreads)
+        return error(QMLIR_OMP_LIBRARY
+                     " has no omp_set_num_threads: not an OpenMP runtime");
+      reinterpret_cast<void (*)(int)>(setThreads)(threads);
+    }
     libs.push_back(QMLIR_OMP_LIBRARY);
   }
   engineOptions.sharedLibPaths = libs;
